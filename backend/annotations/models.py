@@ -1,0 +1,75 @@
+"""Annotations: a head row per annotation plus an append-only version log.
+
+The head row is the materialised latest version (for fast reads and counts); every write also
+appends an immutable ``AnnotationVersion``, so history, diffs and "as of" reads never depend on
+the head. ``version`` on the head is the optimistic-concurrency token a writer must present.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.models import Base
+from backend.core.types import BigId, JsonDoc, UTCDateTime, utcnow
+from backend.label_schemas.models import AnnotationType
+
+_ATYPE = Enum(AnnotationType, native_enum=False, create_constraint=True, length=16)
+_SOURCE = Enum("human", "model", name="annotation_source", native_enum=False, create_constraint=True,
+               length=8)
+
+
+class Annotation(Base):
+    """The current state of one annotation (deleted ones keep their row as a tombstone)."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (Index("ix_annotations_file_live", "file_id", "deleted"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(BigId, ForeignKey("files.id", ondelete="CASCADE"))
+    schema_id: Mapped[int] = mapped_column(BigId, ForeignKey("label_schemas.id", ondelete="CASCADE"))
+    label_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("labels.id", ondelete="CASCADE"), index=True)
+    type: Mapped[AnnotationType] = mapped_column(_ATYPE)
+    geometry: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    source: Mapped[str] = mapped_column(_SOURCE, default="human")
+    model_name: Mapped[str | None] = mapped_column(String(200))
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    score: Mapped[float | None] = mapped_column(Float)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnnotationVersion(Base):
+    """One immutable state of an annotation; ``deleted`` marks the tombstone version."""
+
+    __tablename__ = "annotation_versions"
+    __table_args__ = (Index("ix_annotation_versions_file_time", "file_id", "created_at"),)
+
+    annotation_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"))
+    file_id: Mapped[int] = mapped_column(BigId, ForeignKey("files.id", ondelete="CASCADE"))
+    schema_id: Mapped[int] = mapped_column(BigId, ForeignKey("label_schemas.id", ondelete="CASCADE"))
+    label_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("labels.id", ondelete="CASCADE"))
+    type: Mapped[AnnotationType] = mapped_column(_ATYPE)
+    geometry: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    source: Mapped[str] = mapped_column(_SOURCE, default="human")
+    model_name: Mapped[str | None] = mapped_column(String(200))
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    score: Mapped[float | None] = mapped_column(Float)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,5 @@
+"""HTTP: annotations (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["annotations"])

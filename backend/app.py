@@ -1,0 +1,69 @@
+"""The FastAPI application: routers under ``/api/v1``, one error envelope, size limits."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, FastAPI
+
+from backend.annotations.router import router as annotations_router
+from backend.auth.ratelimit import LoginThrottle
+from backend.auth.router import router as auth_router
+from backend.config import Settings, get_settings
+from backend.core.db import make_engine, make_session_factory
+from backend.core.errors import ErrorEnvelope, install_error_handlers
+from backend.core.limits import BodySizeLimit
+from backend.datasets.router import router as datasets_router
+from backend.files.router import router as files_router
+from backend.files.storage import LocalStorage
+from backend.label_schemas.router import router as schemas_router
+from backend.projects.router import router as projects_router
+from backend.tasks.router import router as tasks_router
+
+API_PREFIX = "/api/v1"
+
+log = logging.getLogger(__name__)
+
+_ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorEnvelope, "description": text}
+    for code, text in ((400, "Bad request"), (401, "Not authenticated"), (403, "Role too weak"),
+                       (404, "Not found (or not visible to the caller)"), (409, "Conflict or stale version"),
+                       (413, "Body too large"), (422, "Invalid input; `fields` names each offending field"))
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for these settings (default: from the environment)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Groundwork API",
+        version="0.1.0",
+        description="Projects, label schemas, files, datasets, versioned annotations and tasks. "
+                    "Authenticate with `Authorization: Bearer <token>` or the browser session cookie.",
+        responses=_ERROR_RESPONSES,
+    )
+    engine = make_engine(settings)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.read_session_factory = make_session_factory(engine, readonly=True)
+    app.state.login_throttle = LoginThrottle(settings.login_rate_limit, settings.rate_limit_storage)
+    app.state.storage = LocalStorage(settings.media_dir)
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
+                       max_json_bytes=settings.max_json_bytes)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, projects_router, schemas_router, files_router, datasets_router,
+                   annotations_router, tasks_router):
+        api.include_router(router)
+
+    @api.get("/health", tags=["meta"], summary="Liveness and database reachability")
+    def health() -> dict[str, str]:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return {"status": "ok", "database": engine.dialect.name}
+
+    app.include_router(api)
+    return app

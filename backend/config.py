@@ -1,0 +1,87 @@
+"""Process settings, read once from the environment (prefix ``GROUNDWORK_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything the backend can be told; production swaps URLs, not code."""
+
+    model_config = SettingsConfigDict(env_prefix="GROUNDWORK_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("./data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: a SQLite file under the data directory"
+    )
+    broker_url: str | None = Field(
+        default=None, description="amqp:// URL of RabbitMQ; default: the embedded single-machine transport"
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = DEV_SECRET_KEY
+    public_url: str | None = None
+
+    session_ttl_hours: int = 24 * 14
+    cookie_secure: bool = False
+    login_rate_limit: str = "10/minute"
+    rate_limit_storage: str = "memory://"
+
+    max_request_bytes: int = 512 * 1024 * 1024
+    max_json_bytes: int = 64 * 1024 * 1024
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_files_per_upload: int = 1000
+    allow_private_urls: bool = Field(
+        default=False, description="let URL import reach loopback, link-local and private addresses"
+    )
+    url_import_timeout_s: float = 30.0
+    thumbnail_size: int = 256
+    sql_echo: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env == "production" and (self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32):
+            raise ValueError(
+                "GROUNDWORK_SECRET_KEY must be set to a random string of at least 32 characters "
+                "outside development (try: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``sqlite:///<data_dir>/groundwork.db``."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite:///{(self.data_dir / 'groundwork.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when running on the embedded SQLite database."""
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def media_dir(self) -> Path:
+        """Where the local storage backend keeps media."""
+        return self.data_dir / "media"
+
+    @property
+    def base_url(self) -> str:
+        """The URL people reach the server at."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache to change them)."""
+    return Settings()

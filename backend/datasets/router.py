@@ -1,0 +1,5 @@
+"""HTTP: datasets (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["datasets"])

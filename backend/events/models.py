@@ -1,0 +1,29 @@
+"""The transactional outbox: an event row written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.models import Base
+from backend.core.types import BigId, JsonDoc, UTCDateTime, utcnow
+
+
+class Event(Base):
+    """Something that happened; ``published_at`` stays empty until a relay has delivered it."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_project_id_id", "project_id", "id"),
+                      Index("ix_events_unpublished", "published_at", "id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(100))
+    actor_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    schema_version: Mapped[int] = mapped_column(Integer, default=1)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

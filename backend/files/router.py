@@ -1,0 +1,5 @@
+"""HTTP: files (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["files"])

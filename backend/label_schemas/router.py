@@ -1,0 +1,5 @@
+"""HTTP: label_schemas (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["label-schemas"])

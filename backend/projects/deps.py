@@ -1,0 +1,76 @@
+"""Project access: membership and role checks shared by every project-scoped router.
+
+A caller who is not a member gets 404 for the project and everything in it (the project's
+existence is not revealed); a member whose role is too weak gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path
+from sqlalchemy.orm import Session
+
+from backend.auth.deps import CurrentUser
+from backend.auth.models import User, UserKind
+from backend.core.deps import SessionDep
+from backend.core.errors import Forbidden, NotFound
+from backend.projects import repository
+from backend.projects.models import Project, Role
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    """The project a request is about, the caller, and the caller's effective role."""
+
+    project: Project
+    user: User
+    role: Role
+
+    @property
+    def sees_all_files(self) -> bool:
+        """Annotators see only the files of their own tasks; every other role sees all."""
+        return self.role != Role.annotator
+
+
+def effective_role(session: Session, project_id: int, user: User) -> Role | None:
+    """Superusers are admins everywhere, service accounts editors everywhere; others by membership."""
+    if user.is_superuser:
+        return Role.admin
+    if user.kind == UserKind.service:
+        return Role.editor
+    member = repository.membership(session, project_id, user.id)
+    return member.role if member else None
+
+
+ALL_ROLES = frozenset(Role)
+READERS = frozenset({Role.admin, Role.editor, Role.viewer})
+ANNOTATORS = frozenset({Role.admin, Role.editor, Role.annotator})
+EDITORS = frozenset({Role.admin, Role.editor})
+ADMINS = frozenset({Role.admin})
+
+
+def project_access(allowed: frozenset[Role]) -> Callable[..., ProjectAccess]:
+    """A dependency that resolves ``{project_id}`` and requires one of the ``allowed`` roles."""
+
+    def dependency(project_id: Annotated[int, Path(ge=1)], user: CurrentUser,
+                   session: SessionDep) -> ProjectAccess:
+        project = session.get(Project, project_id)
+        role = effective_role(session, project_id, user) if project is not None else None
+        if project is None or role is None:
+            raise NotFound("project not found")
+        if role not in allowed:
+            raise Forbidden(f"your role ({role.value}) may not do this; needs one of "
+                            + ", ".join(sorted(r.value for r in allowed)))
+        return ProjectAccess(project=project, user=user, role=role)
+
+    return dependency
+
+
+AnyMember = Annotated[ProjectAccess, Depends(project_access(ALL_ROLES))]
+Reader = Annotated[ProjectAccess, Depends(project_access(READERS))]
+Annotator = Annotated[ProjectAccess, Depends(project_access(ANNOTATORS))]
+Editor = Annotated[ProjectAccess, Depends(project_access(EDITORS))]
+Admin = Annotated[ProjectAccess, Depends(project_access(ADMINS))]

@@ -1,0 +1,5 @@
+"""HTTP: tasks (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["tasks"])
