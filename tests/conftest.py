@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -37,6 +38,17 @@ PASSWORD = "correct horse battery staple"
 
 def pytest_report_header() -> str:
     return f"groundwork database: {TEST_DB_URL or 'sqlite (temporary file)'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    # Production argon2 parameters cost ~0.1 s a hash; tests create hundreds of users.
+    import backend.auth.security as security
+
+    original = security._hasher
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    security._hasher = original
 
 
 @pytest.fixture(scope="session")

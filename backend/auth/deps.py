@@ -7,8 +7,9 @@ from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.auth import service
 from backend.auth.models import ApiToken, User
@@ -26,6 +27,7 @@ _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="brows
 
 TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_READONLY = frozenset({"GET", "HEAD", "OPTIONS"})  # the methods served by a read-only session
 
 
 def _check_same_origin(request: Request) -> None:
@@ -40,6 +42,7 @@ def current_user(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    background: BackgroundTasks,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> User:
@@ -52,7 +55,12 @@ def current_user(
         if user is None or not user.is_active:
             raise Unauthorized("token owner is disabled", headers={"WWW-Authenticate": "Bearer"})
         if token.last_used_at is None or utcnow() - token.last_used_at > TOKEN_TOUCH_EVERY:
-            _touch(request, token.id)
+            if request.method in _READONLY:
+                background.add_task(_touch, request.app.state.session_factory, token.id)
+            else:
+                # A write request already holds SQLite's write lock: a second transaction would
+                # wait for it (busy_timeout) and stall the request. Record the use in this one.
+                service.touch_if_stale(session, token, TOKEN_TOUCH_EVERY)
         return user
     if cookie:
         user = service.user_for_cookie(session, settings.secret_key, cookie)
@@ -62,10 +70,11 @@ def current_user(
     raise Unauthorized("authentication required", headers={"WWW-Authenticate": "Bearer"})
 
 
-def _touch(request: Request, token_id: int) -> None:
-    # Out of band, best effort: a read request must not turn into a write transaction.
+def _touch(factory: sessionmaker[Session], token_id: int) -> None:
+    # After the response, best effort: the request's own transaction (a read, or holding SQLite's
+    # write lock) must neither turn into a write nor wait on a second one.
     try:
-        with transaction(request.app.state.session_factory) as s:
+        with transaction(factory) as s:
             token = s.get(ApiToken, token_id)
             if token is not None:
                 service.touch_if_stale(s, token, TOKEN_TOUCH_EVERY)

@@ -11,8 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 
-PERSONAL_TOKEN_PREFIX = "gwp_"
-SERVICE_TOKEN_PREFIX = "gws_"
+PERSONAL_TOKEN_PREFIX = "gwp_"  # noqa: S105 (a prefix, not a secret)
+SERVICE_TOKEN_PREFIX = "gws_"  # noqa: S105
 
 
 def hash_password(password: str) -> str:

@@ -14,7 +14,6 @@ from pydantic import BaseModel
 
 from backend.core.errors import ValidationFailed
 
-
 T = TypeVar("T")
 R = TypeVar("R")
 

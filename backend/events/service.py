@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from backend.events.models import Event
@@ -25,7 +26,7 @@ def record_many(session: Session, type_: str, *, project_id: int | None, actor_i
     """Add several events of one type in one round trip."""
     if payloads:
         session.execute(
-            Event.__table__.insert(),
+            insert(Event),
             [{"type": type_, "project_id": project_id, "actor_id": actor_id, "payload": p,
               "schema_version": SCHEMA_VERSION} for p in payloads],
         )

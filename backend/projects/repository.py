@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.auth.models import User
@@ -14,7 +14,7 @@ def membership(session: Session, project_id: int, user_id: int) -> Member | None
 
 
 def projects_for(session: Session, user_id: int | None, after: int | None,
-                 limit: int) -> list[Row[tuple[Project, Role | None]]]:
+                 limit: int) -> list[tuple[Project, Role | None]]:
     """Projects visible to a user (``user_id=None``: every project) with the user's role."""
     stmt = (select(Project, Member.role)
             .outerjoin(Member, (Member.project_id == Project.id) & (Member.user_id == user_id))
@@ -23,7 +23,7 @@ def projects_for(session: Session, user_id: int | None, after: int | None,
         stmt = stmt.where(Member.id.is_not(None))
     if after is not None:
         stmt = stmt.where(Project.id > after)
-    return list(session.execute(stmt).all())
+    return [(p, r) for p, r in session.execute(stmt)]
 
 
 def slug_taken(session: Session, slug: str) -> bool:
@@ -31,12 +31,12 @@ def slug_taken(session: Session, slug: str) -> bool:
 
 
 def members_of(session: Session, project_id: int, after: int | None,
-               limit: int) -> list[Row[tuple[Member, User]]]:
+               limit: int) -> list[tuple[Member, User]]:
     stmt = (select(Member, User).join(User, User.id == Member.user_id)
             .where(Member.project_id == project_id).order_by(Member.id).limit(limit))
     if after is not None:
         stmt = stmt.where(Member.id > after)
-    return list(session.execute(stmt).all())
+    return [(m, u) for m, u in session.execute(stmt)]
 
 
 def admin_count(session: Session, project_id: int) -> int:

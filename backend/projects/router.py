@@ -9,7 +9,7 @@ from backend.core.deps import SessionDep
 from backend.core.pagination import Page, PageDep, make_page
 from backend.projects import repository, service
 from backend.projects.deps import Admin, AnyMember
-from backend.projects.models import Member, Role
+from backend.projects.models import Member, Project, Role
 from backend.projects.schemas import (
     MemberCreate,
     MemberRead,
@@ -40,7 +40,7 @@ def list_projects(user: CurrentUser, session: SessionDep, page: PageDep) -> Page
     rows = repository.projects_for(session, None if everyone else user.id, page.after, page.limit + 1)
     default_role = Role.admin if user.is_superuser else Role.editor
 
-    def convert(row: tuple[object, Role | None]) -> ProjectRead:
+    def convert(row: tuple[Project, Role | None]) -> ProjectRead:
         project, role = row
         return ProjectRead.model_validate(project).model_copy(update={"role": role or default_role})
 

@@ -1,0 +1,262 @@
+"""Annotation rules: validate against schema and file, version every change, refuse stale writes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from backend.annotations import repository as repo
+from backend.annotations.geometry import FileShape, check_shape, parse_geometry
+from backend.annotations.models import Annotation, AnnotationVersion
+from backend.annotations.schemas import (
+    AnnotationDiff,
+    AnnotationIn,
+    AnnotationUpdate,
+    BulkResult,
+    BulkWrite,
+    FieldChange,
+)
+from backend.core.errors import NotFound, StaleVersion, ValidationFailed
+from backend.core.types import utcnow
+from backend.events.service import record
+from backend.label_schemas import repository as schemas_repo
+from backend.label_schemas.models import AnnotationType, AttributeScope
+from backend.label_schemas.spec import SchemaSpec
+from backend.projects.deps import ProjectAccess
+
+DIFF_FIELDS = ("label_id", "type", "geometry", "attributes", "source", "model_name", "model_version", "score",
+               "deleted")
+
+
+class _Specs:
+    """Schema specs loaded once per request, by id, checked to belong to the project."""
+
+    def __init__(self, session: Session, project_id: int) -> None:
+        self.session, self.project_id = session, project_id
+        self._cache: dict[int, SchemaSpec] = {}
+
+    def get(self, schema_id: int | None, where: str) -> SchemaSpec:
+        if schema_id is None:
+            raise ValidationFailed("schema_id is required", field=f"{where}.schema_id")
+        spec = self._cache.get(schema_id)
+        if spec is None:
+            schema = schemas_repo.schema_in_project(self.session, self.project_id, schema_id)
+            if schema is None:
+                raise ValidationFailed(f"no label schema {schema_id} in this project", field=f"{where}.schema_id")
+            spec = self._cache[schema_id] = SchemaSpec.load(self.session, schema)
+        return spec
+
+
+def _visible_file(session: Session, access: ProjectAccess, file_id: int, *, write: bool) -> FileShape:
+    """The file if the caller may see (or, ``write``, annotate) it; 404 otherwise."""
+    shape = repo.file_shapes(session, access.project.id, [file_id]).get(file_id)
+    if shape is None or (not access.sees_all_files
+                         and file_id not in repo.annotator_files(session, access.user.id, [file_id],
+                                                                 editable=False)):
+        raise NotFound("file not found")
+    if write and not access.sees_all_files and not repo.annotator_files(session, access.user.id, [file_id],
+                                                                        editable=True):
+        raise NotFound("file not found", detail={"reason": "no open task of yours on this file"})
+    return shape
+
+
+def _content(data: AnnotationIn, spec: SchemaSpec, file: FileShape, where: str) -> dict[str, Any]:
+    """Validated content columns for a new annotation."""
+    type_ = AnnotationType(data.type)
+    label = spec.resolve_label(data.label_id, data.label, where)
+    check_shape(type_, data.geometry, file, label, where)
+    scope = AttributeScope.file if type_ == AnnotationType.tag else AttributeScope.instance
+    attributes = spec.check_attributes(data.attributes, scope=scope, label=label,
+                                       enforce_required=data.source == "human", where=where)
+    return {"file_id": file.id, "schema_id": spec.schema.id, "label_id": label.id if label else None,
+            "type": type_, "geometry": data.geometry.model_dump() if data.geometry is not None else None,
+            "attributes": attributes, "source": data.source, "model_name": data.model_name,
+            "model_version": data.model_version, "score": data.score}
+
+
+def _version_row(annotation_id: uuid.UUID, number: int, content: dict[str, Any], *, deleted: bool,
+                 author_id: int, at: datetime) -> dict[str, Any]:
+    row = {k: content[k] for k in repo.CONTENT}
+    row.update(annotation_id=annotation_id, version=number, deleted=deleted, author_id=author_id, created_at=at)
+    return row
+
+
+def _head_content(head: Annotation) -> dict[str, Any]:
+    return {k: getattr(head, k) for k in repo.CONTENT}
+
+
+def _event_payload(head_id: uuid.UUID, content: dict[str, Any], version: int) -> dict[str, Any]:
+    return {"annotation_id": str(head_id), "file_id": content["file_id"], "version": version,
+            "label_id": content["label_id"], "type": str(content["type"]), "source": content["source"]}
+
+
+def create(session: Session, access: ProjectAccess, file_id: int, data: AnnotationIn) -> Annotation:
+    """A new annotation (version 1) on a file."""
+    file = _visible_file(session, access, file_id, write=True)
+    spec = _Specs(session, access.project.id).get(data.schema_id, "body")
+    content = _content(data, spec, file, "body")
+    content["project_id"] = access.project.id
+    now, aid = utcnow(), data.id or uuid.uuid4()
+    if data.id is not None and session.get(Annotation, aid) is not None:
+        raise ValidationFailed("an annotation with this id already exists", field="body.id")
+    repo.insert_heads(session, [{**content, "id": aid, "version": 1, "deleted": False,
+                                 "created_by_id": access.user.id, "updated_by_id": access.user.id,
+                                 "created_at": now, "updated_at": now}])
+    repo.insert_versions(session, [_version_row(aid, 1, content, deleted=False, author_id=access.user.id,
+                                                at=now)])
+    record(session, "annotation.created", project_id=access.project.id, actor_id=access.user.id,
+           payload=_event_payload(aid, content, 1))
+    return get(session, access, aid)
+
+
+def get(session: Session, access: ProjectAccess, annotation_id: uuid.UUID) -> Annotation:
+    """The current state of an annotation the caller may see."""
+    head = repo.head(session, access.project.id, annotation_id)
+    if head is None:
+        raise NotFound("annotation not found")
+    _visible_file(session, access, head.file_id, write=False)
+    session.refresh(head)
+    return head
+
+
+def _stale(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, given: int) -> StaleVersion:
+    current = repo.head(session, access.project.id, annotation_id)
+    assert current is not None
+    session.refresh(current)
+    if current.deleted:
+        raise NotFound("annotation was deleted", detail={"current_version": current.version})
+    return StaleVersion(f"annotation is at version {current.version}, not {given}; reload and retry",
+                        field="body.version", detail={"current_version": current.version})
+
+
+def update(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, data: AnnotationUpdate) -> Annotation:
+    """A new version with the given changes, if ``data.version`` is still current (else 409)."""
+    head = get(session, access, annotation_id)
+    if head.deleted:
+        raise NotFound("annotation was deleted")
+    _visible_file(session, access, head.file_id, write=True)
+    spec = _Specs(session, access.project.id).get(head.schema_id, "body")
+    file = repo.file_shapes(session, access.project.id, [head.file_id])[head.file_id]
+    content = _head_content(head)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    label = spec.labels_by_id.get(head.label_id) if head.label_id is not None else None
+    if "label" in changes or "label_id" in changes:
+        label = spec.resolve_label(data.label_id, data.label, "body")
+        content["label_id"] = label.id if label else None
+    geometry: object = parse_geometry(head.type, content["geometry"], "body")
+    if "geometry" in changes:
+        geometry = parse_geometry(head.type, data.geometry, "body")
+        content["geometry"] = geometry.model_dump() if geometry is not None else None  # type: ignore[attr-defined]
+    check_shape(head.type, geometry, file, label, "body")
+    scope = AttributeScope.file if head.type == AnnotationType.tag else AttributeScope.instance
+    attributes = data.attributes if data.attributes is not None else content["attributes"]
+    content["attributes"] = spec.check_attributes(attributes, scope=scope, label=label,
+                                                  enforce_required=content["source"] == "human", where="body")
+    if "score" in changes:
+        content["score"] = data.score
+    now = utcnow()
+    values = {k: content[k] for k in ("label_id", "geometry", "attributes", "score")}
+    if not repo.bump(session, head.id, data.version, {**values, "updated_at": now,
+                                                       "updated_by_id": access.user.id}):
+        raise _stale(session, access, head.id, data.version)
+    repo.insert_versions(session, [_version_row(head.id, data.version + 1, content, deleted=False,
+                                                author_id=access.user.id, at=now)])
+    record(session, "annotation.updated", project_id=access.project.id, actor_id=access.user.id,
+           payload=_event_payload(head.id, content, data.version + 1))
+    return get(session, access, head.id)
+
+
+def delete(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, version: int) -> None:
+    """Delete by writing a tombstone version (history keeps every earlier state)."""
+    head = get(session, access, annotation_id)
+    if head.deleted:
+        raise NotFound("annotation was deleted")
+    _visible_file(session, access, head.file_id, write=True)
+    content, now = _head_content(head), utcnow()
+    if not repo.bump(session, head.id, version, {"deleted": True, "updated_at": now,
+                                                  "updated_by_id": access.user.id}):
+        raise _stale(session, access, head.id, version)
+    repo.insert_versions(session, [_version_row(head.id, version + 1, content, deleted=True,
+                                                author_id=access.user.id, at=now)])
+    record(session, "annotation.deleted", project_id=access.project.id, actor_id=access.user.id,
+           payload=_event_payload(head.id, content, version + 1))
+
+
+def diff(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, a: int, b: int) -> AnnotationDiff:
+    """Field-by-field changes between two versions of one annotation."""
+    get(session, access, annotation_id)
+    va, vb = repo.version(session, annotation_id, a), repo.version(session, annotation_id, b)
+    if va is None or vb is None:
+        raise NotFound(f"version {a if va is None else b} not found",
+                       field="query.from" if va is None else "query.to")
+    changes = {f: FieldChange(before=getattr(va, f), after=getattr(vb, f))
+               for f in DIFF_FIELDS if getattr(va, f) != getattr(vb, f)}
+    return AnnotationDiff(annotation_id=annotation_id, from_version=a, to_version=b, changes=changes)
+
+
+def check_file_visible(session: Session, access: ProjectAccess, file_id: int) -> None:
+    """404 unless the caller may see the file."""
+    _visible_file(session, access, file_id, write=False)
+
+
+def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_annotations: int) -> BulkResult:
+    """Append or replace the annotations of many files; all validated before anything is written."""
+    total = sum(len(f.annotations) for f in data.files)
+    if total > max_annotations:
+        raise ValidationFailed(f"{total} annotations in one request; the limit is {max_annotations}",
+                               field="body.files")
+    files = repo.file_shapes(session, access.project.id, (f.file_id for f in data.files))
+    specs = _Specs(session, access.project.id)
+    now, user_id = utcnow(), access.user.id
+    heads: list[dict[str, Any]] = []
+    versions: list[dict[str, Any]] = []
+    ids: dict[int, list[uuid.UUID]] = {}
+    for i, item in enumerate(data.files):
+        file = files.get(item.file_id)
+        if file is None:
+            raise ValidationFailed(f"no file {item.file_id} in this project", field=f"body.files.{i}.file_id")
+        ids[item.file_id] = []
+        for j, ann in enumerate(item.annotations):
+            where = f"body.files.{i}.annotations.{j}"
+            spec = specs.get(ann.schema_id or data.schema_id, where)
+            content = _content(ann, spec, file, where)
+            content["project_id"] = access.project.id
+            aid = ann.id or uuid.uuid4()
+            ids[item.file_id].append(aid)
+            heads.append({**content, "id": aid, "version": 1, "deleted": False, "created_by_id": user_id,
+                          "updated_by_id": user_id, "created_at": now, "updated_at": now})
+            versions.append(_version_row(aid, 1, content, deleted=False, author_id=user_id, at=now))
+    replaced = _replace(session, data, [f.file_id for f in data.files], user_id, now) if data.mode == "replace" else 0
+    repo.insert_heads(session, heads)
+    repo.insert_versions(session, versions)
+    record(session, "annotations.bulk_written", project_id=access.project.id, actor_id=user_id,
+           payload={"file_ids": list(ids), "created": len(heads), "replaced": replaced, "mode": data.mode})
+    return BulkResult(files=len(ids), created=len(heads), replaced=replaced, annotation_ids=ids)
+
+
+def _replace(session: Session, data: BulkWrite, file_ids: list[int], user_id: int, at: datetime) -> int:
+    sources = {a.source for f in data.files for a in f.annotations}
+    models = {a.model_name for f in data.files for a in f.annotations}
+    source = next(iter(sources)) if len(sources) == 1 else None
+    if data.replace_scope == "source" and source is None:
+        raise ValidationFailed("replace_scope 'source' needs annotations of one source", field="body.replace_scope")
+    olds: Sequence[Annotation] = repo.live_heads_for_replace(session, file_ids, data.replace_scope, source, models)
+    repo.tombstone_heads(session, [{"b_id": h.id, "b_v": h.version, "b_next": h.version + 1, "b_at": at,
+                                    "b_by": user_id} for h in olds])
+    repo.insert_versions(session, [_version_row(h.id, h.version + 1, _head_content(h), deleted=True,
+                                                author_id=user_id, at=at) for h in olds])
+    return len(olds)
+
+
+def versions_page(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, after: int | None,
+                  limit: int) -> list[AnnotationVersion]:
+    """An annotation's history, oldest first."""
+    head = repo.head(session, access.project.id, annotation_id)
+    if head is None:
+        raise NotFound("annotation not found")
+    _visible_file(session, access, head.file_id, write=False)
+    return repo.versions_of(session, annotation_id, after, limit)
