@@ -1,5 +1,113 @@
-"""HTTP: files (being built)."""
+"""HTTP: files — batch upload, URL import, listing, metadata edits, deletion and media."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request, Response, status
+from sqlalchemy.orm import Session
+
+from backend.core.deps import SessionDep, SettingsDep
+from backend.core.pagination import Page, PageDep, make_page
+from backend.files import ingest, media, service
+from backend.files.deps import StorageDep
+from backend.files.models import FileKind
+from backend.files.schemas import FileRead, FileText, FileUpdate, UploadForm, UploadItem, UploadResult, UrlImport
+from backend.projects.deps import AnyMember, Editor
 
 router = APIRouter(tags=["files"])
+_BASE = "/projects/{project_id}/files"
+# Multipart parsing refuses more parts than this outright (400); the configurable, lower
+# ``max_files_per_upload`` is checked by the service with a clear 413.
+_PARSER_MAX_FILES = 100_000
+
+
+def _end_auth_transaction(session: Session) -> None:
+    # On SQLite a write request holds the database write lock from its first query (the auth check)
+    # to its commit. Uploads spend their time hashing, decoding and downloading, which needs no
+    # database, so the read-only auth transaction ends here and the writes get a short one of their own.
+    session.commit()
+
+
+def _result(outcomes: list[ingest.Outcome]) -> UploadResult:
+    return UploadResult(items=[UploadItem(input_name=o.input_name, status=o.status, file=FileRead.of(o.file))
+                               for o in outcomes])
+
+
+@router.post(_BASE, response_model=UploadResult, status_code=status.HTTP_201_CREATED,
+             summary="Upload a batch of files (all or nothing; deduplicated by content)",
+             form_limits={"max_files": _PARSER_MAX_FILES})
+def upload_files(form: Annotated[UploadForm, Form(media_type="multipart/form-data")], access: Editor,
+                 session: SessionDep, settings: SettingsDep, storage: StorageDep) -> UploadResult:
+    ingest.upload_dataset(session, access, form.dataset_id)  # fail fast, before the heavy work
+    _end_auth_transaction(session)
+    with ingest.staging(settings) as tmp:
+        items = ingest.prepare_uploads(form, settings, tmp)
+        dataset = ingest.upload_dataset(session, access, form.dataset_id)
+        return _result(ingest.store(session, storage, access, items, dataset))
+
+
+@router.post(_BASE + "/import-url", response_model=UploadResult, status_code=status.HTTP_201_CREATED,
+             summary="Import a file from an http(s) URL (private addresses refused)")
+def import_url(body: UrlImport, access: Editor, session: SessionDep, settings: SettingsDep,
+               storage: StorageDep) -> UploadResult:
+    ingest.upload_dataset(session, access, body.dataset_id)
+    _end_auth_transaction(session)
+    with ingest.staging(settings) as tmp:
+        items = ingest.fetch_url(body, settings, tmp)
+        dataset = ingest.upload_dataset(session, access, body.dataset_id)
+        return _result(ingest.store(session, storage, access, items, dataset))
+
+
+@router.get(_BASE, response_model=Page[FileRead],
+            summary="Files of the project (annotators: only files with a task assigned to them)")
+def list_files(access: AnyMember, session: SessionDep, page: PageDep,
+               kind: FileKind | None = None,
+               dataset_id: Annotated[int | None, Query(ge=1, description="only files in this dataset")] = None,
+               name: Annotated[str | None, Query(max_length=500, description="name contains (any case)")] = None,
+               ) -> Page[FileRead]:
+    rows = service.list_files(session, access, after=page.after, limit=page.limit + 1, kind=kind,
+                              dataset_id=dataset_id, name=name)
+    return make_page(rows, page, FileRead.of, lambda f: f.id)
+
+
+@router.get(_BASE + "/{file_id}", response_model=FileRead, summary="One file")
+def get_file(file_id: int, access: AnyMember, session: SessionDep) -> FileRead:
+    return FileRead.of(service.get_visible_file(session, access, file_id))
+
+
+@router.patch(_BASE + "/{file_id}", response_model=FileRead, summary="Rename a file or replace its metadata")
+def update_file(file_id: int, body: FileUpdate, access: Editor, session: SessionDep) -> FileRead:
+    return FileRead.of(service.update_file(session, access, file_id, body))
+
+
+@router.delete(_BASE + "/{file_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Delete a file (uploading the same bytes again restores it)")
+def delete_file(file_id: int, access: Editor, session: SessionDep) -> None:
+    service.delete_file(session, access, file_id)
+
+
+@router.get(_BASE + "/{file_id}/content", response_class=Response, summary="The file's bytes (ETag, Range)",
+            responses={200: {"content": {"image/*": {}, "text/plain": {}}}, 206: {"description": "a range"},
+                       304: {"description": "not modified"}})
+def file_content(file_id: int, request: Request, access: AnyMember, session: SessionDep,
+                 storage: StorageDep) -> Response:
+    f = service.get_visible_file(session, access, file_id)
+    media_type = "text/plain; charset=utf-8" if f.kind == FileKind.text else f.mime_type
+    return media.serve(request, storage, f.storage_key, etag=f'"{f.content_hash}"', media_type=media_type,
+                       filename=f.name)
+
+
+@router.get(_BASE + "/{file_id}/thumbnail", response_class=Response, summary="JPEG thumbnail of an image",
+            responses={200: {"content": {"image/jpeg": {}}}, 304: {"description": "not modified"}})
+def file_thumbnail(file_id: int, request: Request, access: AnyMember, session: SessionDep,
+                   storage: StorageDep) -> Response:
+    f = service.get_visible_file(session, access, file_id)
+    return media.serve(request, storage, service.thumbnail_key(f), etag=f'"{f.content_hash}-thumb"',
+                       media_type="image/jpeg")
+
+
+@router.get(_BASE + "/{file_id}/text", response_model=FileText, summary="The text of a text file, as JSON")
+def file_text(file_id: int, access: AnyMember, session: SessionDep, storage: StorageDep) -> FileText:
+    text = service.read_text(storage, service.get_visible_file(session, access, file_id))
+    return FileText(text=text, length=len(text))
