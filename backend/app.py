@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
 from backend.annotations.router import router as annotations_router
 from backend.auth.ratelimit import LoginThrottle
 from backend.auth.router import router as auth_router
+from backend.background import BackgroundRunner, default_loops
 from backend.config import Settings, get_settings
 from backend.core.db import make_engine, make_session_factory
 from backend.core.errors import ErrorEnvelope, install_error_handlers
@@ -35,14 +38,26 @@ _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for these settings (default: from the environment)."""
     settings = settings or get_settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = BackgroundRunner(default_loops(settings, engine) if settings.background_workers else [])
+        runner.start()
+        app.state.background = runner
+        try:
+            yield
+        finally:
+            runner.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Groundwork API",
         version="0.1.0",
         description="Projects, label schemas, files, datasets, versioned annotations and tasks. "
                     "Authenticate with `Authorization: Bearer <token>` or the browser session cookie.",
         responses=_ERROR_RESPONSES,
     )
-    engine = make_engine(settings)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)

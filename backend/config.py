@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     url_import_timeout_s: float = 30.0
     thumbnail_size: int = 256
     sql_echo: bool = False
+    background_workers: bool = Field(
+        default=True, description="run the outbox relay and webhook delivery inside the API process")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -56,7 +56,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir = tmp_path_factory.mktemp("data")
     return Settings(env="test", data_dir=data_dir, database_url=TEST_DB_URL,
                     secret_key="test-secret-key-test-secret-key-0123456789",
-                    login_rate_limit="1000/minute")
+                    login_rate_limit="1000/minute", background_workers=False)
 
 
 @pytest.fixture(scope="session")
