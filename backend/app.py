@@ -17,6 +17,7 @@ from backend.core.db import make_engine, make_session_factory
 from backend.core.errors import ErrorEnvelope, install_error_handlers
 from backend.core.limits import BodySizeLimit
 from backend.datasets.router import router as datasets_router
+from backend.events.router import router as events_router
 from backend.files.router import router as files_router
 from backend.files.storage import LocalStorage
 from backend.label_schemas.router import router as schemas_router
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (auth_router, projects_router, schemas_router, files_router, datasets_router,
-                   annotations_router, tasks_router):
+                   annotations_router, tasks_router, events_router):
         api.include_router(router)
 
     @api.get("/health", tags=["meta"], summary="Liveness and database reachability")
