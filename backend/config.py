@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 (refused outside development)
 
 
 class Settings(BaseSettings):
@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     background_workers: bool = Field(
         default=True, description="run the outbox relay and webhook delivery inside the API process")
+    webhook_timeout_s: float = Field(
+        default=10.0, gt=0, description="seconds a webhook receiver has to connect and to answer each request")
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, description="attempts per webhook delivery before it is marked dead")
+    webhook_disable_after: int = Field(
+        default=10, ge=1, description="dead deliveries in a row that auto-disable a webhook subscription")
+    webhook_backoff_base_s: float = Field(
+        default=5.0, ge=0, description="first webhook retry delay; doubles per attempt (full jitter)")
+    webhook_backoff_cap_s: float = Field(
+        default=3600.0, ge=0, description="longest delay between two attempts of a webhook delivery")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
