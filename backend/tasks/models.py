@@ -29,10 +29,6 @@ class TaskStatus(enum.StrEnum):
 
 class Task(TimestampedModel):
     __tablename__ = "tasks"
-    __table_args__ = (
-        Index("ix_tasks_queue", "project_id", "kind", "status", "assignee_id", "priority", "id"),
-    )
-
     project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"))
     file_id: Mapped[int] = mapped_column(BigId, ForeignKey("files.id", ondelete="CASCADE"), index=True)
     schema_id: Mapped[int] = mapped_column(BigId, ForeignKey("label_schemas.id", ondelete="CASCADE"))
@@ -49,3 +45,10 @@ class Task(TimestampedModel):
     created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The work queue: "the best available task of this kind" is the first entry of one index range.
+# priority is DESC so that ORDER BY assignee_id, priority DESC, id (highest priority, then oldest)
+# walks the index in order; PostgreSQL then stops at the first unlocked row instead of sorting.
+Index("ix_tasks_queue", Task.project_id, Task.kind, Task.status, Task.assignee_id, Task.priority.desc(),
+      Task.id)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0ce5f35c93e2
+Revision ID: 66e5d2ed0f6f
 Revises: 
-Create Date: 2026-11-21 05:22:16.910625
+Create Date: 2026-11-21 05:27:42.307697
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 import backend.core.types
 
-revision: str = '0ce5f35c93e2'
+revision: str = '66e5d2ed0f6f'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -236,7 +236,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tasks_file_id'), ['file_id'], unique=False)
-        batch_op.create_index('ix_tasks_queue', ['project_id', 'kind', 'status', 'assignee_id', 'priority', 'id'], unique=False)
+        batch_op.create_index('ix_tasks_queue', ['project_id', 'kind', 'status', 'assignee_id', sa.literal_column('priority DESC'), 'id'], unique=False)
 
     op.create_table('annotations',
     sa.Column('id', sa.Uuid(), nullable=False),
