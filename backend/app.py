@@ -16,13 +16,17 @@ from backend.config import Settings, get_settings
 from backend.core.db import make_engine, make_session_factory
 from backend.core.errors import ErrorEnvelope, install_error_handlers
 from backend.core.limits import BodySizeLimit
+from backend.core.spa import mount_spa
 from backend.datasets.router import router as datasets_router
 from backend.events.router import router as events_router
 from backend.files.router import router as files_router
 from backend.files.storage import LocalStorage
 from backend.label_schemas.router import router as schemas_router
 from backend.projects.router import router as projects_router
+from backend.query.router import router as query_router
+from backend.storage_connections.router import router as storage_connections_router
 from backend.tasks.router import router as tasks_router
+from backend.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -71,9 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        max_json_bytes=settings.max_json_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, projects_router, schemas_router, files_router, datasets_router,
-                   annotations_router, tasks_router, events_router):
+    for router in (auth_router, projects_router, schemas_router, query_router, files_router, datasets_router,
+                   annotations_router, tasks_router, events_router, webhooks_router):
         api.include_router(router)
+    api.include_router(storage_connections_router)
 
     @api.get("/health", tags=["meta"], summary="Liveness and database reachability")
     def health() -> dict[str, str]:
@@ -82,4 +87,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "database": engine.dialect.name}
 
     app.include_router(api)
+    mount_spa(app, settings.frontend_dist, API_PREFIX)  # last: routes above win; only when built
     return app

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 (refused outside development)
 
 
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(
         default=None, description="amqp:// URL of RabbitMQ; default: the embedded single-machine transport"
     )
+    events_exchange: str = Field(default="groundwork.events", description="the topic exchange events go to")
+    relay_batch_size: int = Field(default=1000, ge=1, le=10000, description="outbox rows the relay publishes at once")
+    relay_poll_interval_s: float = Field(default=0.025, gt=0, description="how often an idle relay looks for events")
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = DEV_SECRET_KEY
@@ -45,6 +49,8 @@ class Settings(BaseSettings):
     url_import_timeout_s: float = 30.0
     thumbnail_size: int = 256
     sql_echo: bool = False
+    frontend_dist: Path = Field(default=REPO_ROOT / "frontend" / "dist",
+                                description="the built browser UI (served at / when it holds index.html)")
     background_workers: bool = Field(
         default=True, description="run the outbox relay and webhook delivery inside the API process")
     webhook_timeout_s: float = Field(
@@ -57,6 +63,15 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="first webhook retry delay; doubles per attempt (full jitter)")
     webhook_backoff_cap_s: float = Field(
         default=3600.0, ge=0, description="longest delay between two attempts of a webhook delivery")
+    signed_url_ttl_s: int = Field(
+        default=300, ge=10, le=7 * 24 * 3600, description="lifetime of signed URLs to files kept in buckets")
+    storage_import_max_objects: int = Field(
+        default=10_000, ge=1, description="most objects one import-by-reference call lists and registers")
+    storage_timeout_s: float = Field(
+        default=30.0, gt=0, description="seconds to connect to and read from S3, GCS or Azure Blob")
+    storage_private_endpoints: bool = Field(
+        default=False, description="let storage connections use endpoint URLs on loopback or private "
+                                   "addresses (MinIO or an emulator inside your network)")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -8,9 +8,14 @@ from backend.events.models import Event
 from backend.files.models import File
 from backend.label_schemas.models import AttributeGroup, Label, LabelSchema
 from backend.projects.models import Member, Project
+from backend.query.models import FileLabelCount
+from backend.storage_connections.models import StorageConnection
 from backend.tasks.models import Task
+from backend.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookFanoutCursor, WebhookSubscription
 
 __all__ = [
     "Annotation", "AnnotationVersion", "ApiToken", "AttributeGroup", "Base", "BrowserSession", "Dataset",
-    "DatasetFile", "Event", "File", "Label", "LabelSchema", "Member", "Project", "Task", "User",
+    "DatasetFile", "Event", "File", "FileLabelCount", "Label", "LabelSchema", "Member", "Project",
+    "StorageConnection", "Task", "User",
+    "WebhookAttempt", "WebhookDelivery", "WebhookFanoutCursor", "WebhookSubscription",
 ]

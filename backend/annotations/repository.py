@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, select, update
+import psycopg
+from psycopg.types.json import Jsonb
+from sqlalchemy import JSON, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from backend.annotations.geometry import FileShape
@@ -19,8 +24,13 @@ from backend.tasks.models import Task, TaskStatus
 CONTENT = ("project_id", "file_id", "schema_id", "label_id", "type", "geometry", "attributes", "source",
            "model_name", "model_version", "score")
 
-# Core table for executemany UPDATEs (the ORM would turn a list of rows into a bulk update by key).
+# Core tables for executemany UPDATEs and COPY (the ORM would turn a list of rows into a bulk update by key).
 _HEADS = cast(Table, Annotation.__table__)
+_VERSIONS = cast(Table, AnnotationVersion.__table__)
+
+# From this many rows on, PostgreSQL gets them through COPY: one statement streamed in one round
+# trip, against one INSERT executed per row (measured ~2x faster for 10,000 heads plus versions).
+COPY_MIN_ROWS = 100
 
 EDITABLE_TASK_STATUSES = (TaskStatus.available, TaskStatus.in_progress, TaskStatus.changes_requested)
 
@@ -41,14 +51,101 @@ def annotator_files(session: Session, user_id: int, file_ids: Iterable[int], *, 
     return set(session.scalars(stmt))
 
 
-def insert_heads(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(Annotation), list(rows))
+def existing_ids(session: Session, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of ``ids`` are taken by an annotation already (in any project)."""
+    return set(session.scalars(select(Annotation.id).where(Annotation.id.in_(list(ids)))))
 
 
 def insert_versions(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Append version rows (all with the same keys)."""
     if rows:
-        session.execute(insert(AnnotationVersion), list(rows))
+        if _use_copy(session, len(rows)):
+            names = list(rows[0])
+            _copy(session, _VERSIONS, names, map(itemgetter(*names), rows), {})
+        else:
+            session.execute(insert(_VERSIONS), list(rows))
+
+
+def insert_one(session: Session, head: dict[str, Any]) -> Annotation:
+    """Insert one new annotation and its version 1; the stored head."""
+    stored = session.scalars(insert(Annotation).returning(Annotation), [head]).one()
+    session.execute(insert(_VERSIONS), [{v: head[k] for v, k in _FIRST_VERSION.items()}])
+    return stored
+
+
+def insert_new(session: Session, heads: Sequence[dict[str, Any]]) -> None:
+    """Insert new annotations: their head rows (all with the same keys) and version 1 of each, from the head."""
+    if not heads:
+        return
+    if _use_copy(session, len(heads)):
+        names = list(heads[0])
+        memo: dict[str, dict[int, Any]] = {}  # a head and its version share the converted values
+        _copy(session, _HEADS, names, map(itemgetter(*names), heads), memo)
+        _copy(session, _VERSIONS, list(_FIRST_VERSION), map(itemgetter(*_FIRST_VERSION.values()), heads), memo)
+    else:
+        session.execute(insert(_HEADS), list(heads))
+        session.execute(insert(_VERSIONS), [{v: h[k] for v, k in _FIRST_VERSION.items()} for h in heads])
+
+
+# Version-row column -> the head-row key it is copied from, for an annotation's first version.
+_FIRST_VERSION = {"annotation_id": "id", "version": "version", **{k: k for k in CONTENT}, "deleted": "deleted",
+                  "author_id": "created_by_id", "created_at": "created_at"}
+
+
+def _use_copy(session: Session, n: int) -> bool:
+    return n >= COPY_MIN_ROWS and session.get_bind().dialect.name == "postgresql"
+
+
+def _copy(session: Session, table: Table, names: list[str], rows: Iterable[Sequence[Any]],
+          memo: dict[str, dict[int, Any]]) -> None:
+    """Binary ``COPY table FROM STDIN``, each value converted exactly as an INSERT's bind parameter would be.
+
+    ``memo`` maps column -> id(value) -> converted value: the same objects (one timestamp, one enum
+    member, the geometry a head shares with its version) are converted once. The rows keep them alive.
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    steps: list[tuple[int, Callable[[Any], Any], dict[int, Any]]] = []
+    for i, name in enumerate(names):
+        type_ = table.c[name].type
+        # JSON: encoded here (None is JSON null, as SQLAlchemy's JSON type stores it). Others: SQLAlchemy's
+        # own bind processor (enum names, UTC timestamps); types psycopg adapts itself need none.
+        fn: Callable[[Any], Any] | None = (_jsonb if isinstance(type_, JSON)
+                                           else type_.dialect_impl(dialect).bind_processor(dialect))
+        if fn is not None:
+            steps.append((i, fn, memo.setdefault(name, {})))
+    quote = dialect.identifier_preparer.quote
+    target = dialect.identifier_preparer.format_table(table)
+    sql = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN (FORMAT BINARY)"
+    cursor = cast(psycopg.Cursor[Any], conn.connection.cursor())
+    try:
+        cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+                       [target])
+        oids = dict(cursor.fetchall())
+        with cursor.copy(sql) as copy:
+            copy.set_types([oids[n] for n in names])  # binary COPY needs each column's exact type
+            for row in rows:
+                values = list(row)
+                for i, fn, seen in steps:
+                    value = values[i]
+                    key = id(value)
+                    if key in seen:
+                        values[i] = seen[key]
+                    else:
+                        values[i] = seen[key] = fn(value)
+                copy.write_row(values)
+    except psycopg.IntegrityError as exc:  # the same exception an INSERT would raise through SQLAlchemy
+        raise sa_exc.IntegrityError(sql, None, exc) from exc
+    finally:
+        cursor.close()
+
+
+def _jsonb(value: Any) -> Jsonb:
+    return Jsonb(json.dumps(value), dumps=_as_is)
+
+
+def _as_is(text: str) -> str:
+    return text  # already JSON: psycopg's jsonb dumper must not encode it again
 
 
 def head(session: Session, project_id: int, annotation_id: uuid.UUID) -> Annotation | None:
@@ -56,14 +153,14 @@ def head(session: Session, project_id: int, annotation_id: uuid.UUID) -> Annotat
                                                    Annotation.project_id == project_id))
 
 
-def bump(session: Session, annotation_id: uuid.UUID, expected: int, values: dict[str, Any]) -> bool:
-    """Write a new head state only if it is still at ``expected`` (race-free optimistic locking)."""
+def bump(session: Session, annotation_id: uuid.UUID, expected: int, values: dict[str, Any]) -> Annotation | None:
+    """Write a new head state only if it is still at ``expected`` (race-free optimistic locking); the new state."""
     result = session.execute(
         update(Annotation)
         .where(Annotation.id == annotation_id, Annotation.version == expected, Annotation.deleted.is_(False))
-        .values(version=expected + 1, **values)
-        .execution_options(synchronize_session=False))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        .values(version=expected + 1, **values).returning(Annotation),
+        execution_options={"synchronize_session": False, "populate_existing": True})
+    return result.scalars().first()
 
 
 def live_of_file(session: Session, file_id: int, schema_id: int | None, after: str | None,

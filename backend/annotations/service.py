@@ -27,6 +27,7 @@ from backend.label_schemas import repository as schemas_repo
 from backend.label_schemas.models import AnnotationType, AttributeScope
 from backend.label_schemas.spec import SchemaSpec
 from backend.projects.deps import ProjectAccess
+from backend.query import counts as label_counts
 
 DIFF_FIELDS = ("label_id", "type", "geometry", "attributes", "source", "model_name", "model_version", "score",
                "deleted")
@@ -54,14 +55,25 @@ class _Specs:
 def _visible_file(session: Session, access: ProjectAccess, file_id: int, *, write: bool) -> FileShape:
     """The file if the caller may see (or, ``write``, annotate) it; 404 otherwise."""
     shape = repo.file_shapes(session, access.project.id, [file_id]).get(file_id)
-    if shape is None or (not access.sees_all_files
-                         and file_id not in repo.annotator_files(session, access.user.id, [file_id],
-                                                                 editable=False)):
+    if shape is None:
         raise NotFound("file not found")
-    if write and not access.sees_all_files and not repo.annotator_files(session, access.user.id, [file_id],
-                                                                        editable=True):
+    # An open task of one's own (write) implies some task (see): one query on the way that succeeds.
+    if access.sees_all_files or repo.annotator_files(session, access.user.id, [file_id], editable=write):
+        return shape
+    if write and repo.annotator_files(session, access.user.id, [file_id], editable=False):
         raise NotFound("file not found", detail={"reason": "no open task of yours on this file"})
-    return shape
+    raise NotFound("file not found")
+
+
+def _changeable(session: Session, access: ProjectAccess, annotation_id: uuid.UUID) -> tuple[Annotation, FileShape]:
+    """The live head and its file, if the caller may change it; the same 404s as ``get`` then a write check."""
+    head = repo.head(session, access.project.id, annotation_id)
+    if head is None:
+        raise NotFound("annotation not found")
+    if head.deleted:
+        _visible_file(session, access, head.file_id, write=False)
+        raise NotFound("annotation was deleted")
+    return head, _visible_file(session, access, head.file_id, write=True)
 
 
 def _content(data: AnnotationIn, spec: SchemaSpec, file: FileShape, where: str) -> dict[str, Any]:
@@ -103,14 +115,13 @@ def create(session: Session, access: ProjectAccess, file_id: int, data: Annotati
     now, aid = utcnow(), data.id or uuid.uuid4()
     if data.id is not None and session.get(Annotation, aid) is not None:
         raise ValidationFailed("an annotation with this id already exists", field="body.id")
-    repo.insert_heads(session, [{**content, "id": aid, "version": 1, "deleted": False,
-                                 "created_by_id": access.user.id, "updated_by_id": access.user.id,
-                                 "created_at": now, "updated_at": now}])
-    repo.insert_versions(session, [_version_row(aid, 1, content, deleted=False, author_id=access.user.id,
-                                                at=now)])
+    head = repo.insert_one(session, {**content, "id": aid, "version": 1, "deleted": False,
+                                     "created_by_id": access.user.id, "updated_by_id": access.user.id,
+                                     "created_at": now, "updated_at": now})
+    label_counts.apply(session, added=[content])
     record(session, "annotation.created", project_id=access.project.id, actor_id=access.user.id,
            payload=_event_payload(aid, content, 1))
-    return get(session, access, aid)
+    return head
 
 
 def get(session: Session, access: ProjectAccess, annotation_id: uuid.UUID) -> Annotation:
@@ -135,13 +146,10 @@ def _stale(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, gi
 
 def update(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, data: AnnotationUpdate) -> Annotation:
     """A new version with the given changes, if ``data.version`` is still current (else 409)."""
-    head = get(session, access, annotation_id)
-    if head.deleted:
-        raise NotFound("annotation was deleted")
-    _visible_file(session, access, head.file_id, write=True)
+    head, file = _changeable(session, access, annotation_id)
     spec = _Specs(session, access.project.id).get(head.schema_id, "body")
-    file = repo.file_shapes(session, access.project.id, [head.file_id])[head.file_id]
     content = _head_content(head)
+    old_label_id = head.label_id
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     label = spec.labels_by_id.get(head.label_id) if head.label_id is not None else None
     if "label" in changes or "label_id" in changes:
@@ -160,28 +168,28 @@ def update(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, da
         content["score"] = data.score
     now = utcnow()
     values = {k: content[k] for k in ("label_id", "geometry", "attributes", "score")}
-    if not repo.bump(session, head.id, data.version, {**values, "updated_at": now,
-                                                       "updated_by_id": access.user.id}):
+    new = repo.bump(session, head.id, data.version, {**values, "updated_at": now, "updated_by_id": access.user.id})
+    if new is None:
         raise _stale(session, access, head.id, data.version)
     repo.insert_versions(session, [_version_row(head.id, data.version + 1, content, deleted=False,
                                                 author_id=access.user.id, at=now)])
+    if content["label_id"] != old_label_id:
+        label_counts.apply(session, added=[content], removed=[{**content, "label_id": old_label_id}])
     record(session, "annotation.updated", project_id=access.project.id, actor_id=access.user.id,
            payload=_event_payload(head.id, content, data.version + 1))
-    return get(session, access, head.id)
+    return new
 
 
 def delete(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, version: int) -> None:
     """Delete by writing a tombstone version (history keeps every earlier state)."""
-    head = get(session, access, annotation_id)
-    if head.deleted:
-        raise NotFound("annotation was deleted")
-    _visible_file(session, access, head.file_id, write=True)
+    head, _ = _changeable(session, access, annotation_id)
     content, now = _head_content(head), utcnow()
     if not repo.bump(session, head.id, version, {"deleted": True, "updated_at": now,
                                                   "updated_by_id": access.user.id}):
         raise _stale(session, access, head.id, version)
     repo.insert_versions(session, [_version_row(head.id, version + 1, content, deleted=True,
                                                 author_id=access.user.id, at=now)])
+    label_counts.apply(session, removed=[content])
     record(session, "annotation.deleted", project_id=access.project.id, actor_id=access.user.id,
            payload=_event_payload(head.id, content, version + 1))
 
@@ -213,8 +221,8 @@ def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_ann
     specs = _Specs(session, access.project.id)
     now, user_id = utcnow(), access.user.id
     heads: list[dict[str, Any]] = []
-    versions: list[dict[str, Any]] = []
     ids: dict[int, list[uuid.UUID]] = {}
+    chosen: dict[uuid.UUID, str] = {}  # client-chosen ids -> where they were given
     for i, item in enumerate(data.files):
         file = files.get(item.file_id)
         if file is None:
@@ -223,22 +231,33 @@ def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_ann
         for j, ann in enumerate(item.annotations):
             where = f"body.files.{i}.annotations.{j}"
             spec = specs.get(ann.schema_id or data.schema_id, where)
-            content = _content(ann, spec, file, where)
-            content["project_id"] = access.project.id
+            head = _content(ann, spec, file, where)
+            if ann.id is not None:
+                if ann.id in chosen:
+                    raise ValidationFailed(f"annotation id {ann.id} is given twice", field=f"{where}.id")
+                chosen[ann.id] = f"{where}.id"
             aid = ann.id or uuid.uuid4()
             ids[item.file_id].append(aid)
-            heads.append({**content, "id": aid, "version": 1, "deleted": False, "created_by_id": user_id,
-                          "updated_by_id": user_id, "created_at": now, "updated_at": now})
-            versions.append(_version_row(aid, 1, content, deleted=False, author_id=user_id, at=now))
-    replaced = _replace(session, data, [f.file_id for f in data.files], user_id, now) if data.mode == "replace" else 0
-    repo.insert_heads(session, heads)
-    repo.insert_versions(session, versions)
+            head.update(project_id=access.project.id, id=aid, version=1, deleted=False, created_by_id=user_id,
+                        updated_by_id=user_id, created_at=now, updated_at=now)
+            heads.append(head)
+    taken = repo.existing_ids(session, chosen) if chosen else set()
+    if taken:
+        first = next(a for a in chosen if a in taken)
+        raise ValidationFailed("an annotation with this id already exists", field=chosen[first])
+    olds = _replace(session, data, [f.file_id for f in data.files], user_id, now) if data.mode == "replace" else []
+    replaced = len(olds)
+    repo.insert_new(session, heads)
+    # one upsert for removed and added: count rows are locked in key order, so concurrent writers cannot deadlock
+    label_counts.apply(session, added=heads, removed=olds)
     record(session, "annotations.bulk_written", project_id=access.project.id, actor_id=user_id,
            payload={"file_ids": list(ids), "created": len(heads), "replaced": replaced, "mode": data.mode})
     return BulkResult(files=len(ids), created=len(heads), replaced=replaced, annotation_ids=ids)
 
 
-def _replace(session: Session, data: BulkWrite, file_ids: list[int], user_id: int, at: datetime) -> int:
+def _replace(session: Session, data: BulkWrite, file_ids: list[int], user_id: int,
+             at: datetime) -> Sequence[Annotation]:
+    """Tombstone the live annotations a replace-mode write removes; returns them."""
     sources = {a.source for f in data.files for a in f.annotations}
     models = {a.model_name for f in data.files for a in f.annotations}
     source = next(iter(sources)) if len(sources) == 1 else None
@@ -249,7 +268,7 @@ def _replace(session: Session, data: BulkWrite, file_ids: list[int], user_id: in
                                     "b_by": user_id} for h in olds])
     repo.insert_versions(session, [_version_row(h.id, h.version + 1, _head_content(h), deleted=True,
                                                 author_id=user_id, at=at) for h in olds])
-    return len(olds)
+    return olds
 
 
 def versions_page(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, after: int | None,

@@ -16,8 +16,11 @@ class Event(Base):
     """Something that happened; ``published_at`` stays empty until a relay has delivered it."""
 
     __tablename__ = "events"
+    # AUTOINCREMENT on SQLite: ids are never handed out again after the newest rows are deleted,
+    # so consumers that deduplicate by event id can never mistake a new event for an old one.
     __table_args__ = (Index("ix_events_project_id_id", "project_id", "id"),
-                      Index("ix_events_unpublished", "published_at", "id"))
+                      Index("ix_events_unpublished", "published_at", "id"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     project_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"))

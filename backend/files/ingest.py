@@ -149,6 +149,9 @@ def _insert(session: Session, access: ProjectAccess, items: list[PreparedItem]) 
             status = ItemStatus.created
         elif found.deleted_at is not None:
             found.deleted_at = None  # uploading deleted bytes again brings the file back as it was
+            if found.storage_connection_id is not None:  # was by reference: the uploaded bytes now live here
+                found.storage_connection_id, found.storage_etag = None, None
+                found.storage_key = content_key(project_id, item.content_hash)
             status = ItemStatus.restored
         else:
             status = ItemStatus.duplicate

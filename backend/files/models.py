@@ -37,5 +37,10 @@ class File(TimestampedModel):
     text_length: Mapped[int | None] = mapped_column(Integer)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JsonDoc, default=dict)
     source_url: Mapped[str | None] = mapped_column(String(2000))
+    # Imported by reference: the bytes stay in this connection's bucket under ``storage_key``, and
+    # ``storage_etag`` is the object's ETag at import (a different one on read means it changed).
+    storage_connection_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("storage_connections.id"), index=True)
+    storage_etag: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -33,9 +33,11 @@ def visible_file(session: Session, project_id: int, file_id: int,
 
 def list_files(session: Session, project_id: int, visible: ColumnElement[bool], *, after: int | None,
                limit: int, kind: FileKind | None = None, dataset_id: int | None = None,
-               name: str | None = None) -> list[File]:
+               name: str | None = None, match: ColumnElement[bool] | None = None) -> list[File]:
     stmt = (select(File).where(File.project_id == project_id, File.deleted_at.is_(None), visible)
             .order_by(File.id).limit(limit))
+    if match is not None:
+        stmt = stmt.where(match)
     if after is not None:
         stmt = stmt.where(File.id > after)
     if kind is not None:

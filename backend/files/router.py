@@ -14,6 +14,9 @@ from backend.files.deps import StorageDep
 from backend.files.models import FileKind
 from backend.files.schemas import FileRead, FileText, FileUpdate, UploadForm, UploadItem, UploadResult, UrlImport
 from backend.projects.deps import AnyMember, Editor
+from backend.query import service as query_service
+from backend.query.parser import MAX_QUERY_CHARS
+from backend.storage_connections import media as remote_media
 
 router = APIRouter(tags=["files"])
 _BASE = "/projects/{project_id}/files"
@@ -65,9 +68,12 @@ def list_files(access: AnyMember, session: SessionDep, page: PageDep,
                kind: FileKind | None = None,
                dataset_id: Annotated[int | None, Query(ge=1, description="only files in this dataset")] = None,
                name: Annotated[str | None, Query(max_length=500, description="name contains (any case)")] = None,
+               q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                              description="a query, e.g. labels.car > 3 (docs/query.md)")] = None,
                ) -> Page[FileRead]:
+    match = query_service.file_condition(session, access, q, "query.q") if q else None
     rows = service.list_files(session, access, after=page.after, limit=page.limit + 1, kind=kind,
-                              dataset_id=dataset_id, name=name)
+                              dataset_id=dataset_id, name=name, match=match)
     return make_page(rows, page, FileRead.of, lambda f: f.id)
 
 
@@ -91,9 +97,11 @@ def delete_file(file_id: int, access: Editor, session: SessionDep) -> None:
             responses={200: {"content": {"image/*": {}, "text/plain": {}}}, 206: {"description": "a range"},
                        304: {"description": "not modified"}})
 def file_content(file_id: int, request: Request, access: AnyMember, session: SessionDep,
-                 storage: StorageDep) -> Response:
+                 storage: StorageDep, settings: SettingsDep) -> Response:
     f = service.get_visible_file(session, access, file_id)
     media_type = "text/plain; charset=utf-8" if f.kind == FileKind.text else f.mime_type
+    if f.storage_connection_id is not None:  # imported by reference: signed URL or proxied from the bucket
+        return remote_media.serve(request, session, settings, f, media_type=media_type, filename=f.name)
     return media.serve(request, storage, f.storage_key, etag=f'"{f.content_hash}"', media_type=media_type,
                        filename=f.name)
 
@@ -108,6 +116,9 @@ def file_thumbnail(file_id: int, request: Request, access: AnyMember, session: S
 
 
 @router.get(_BASE + "/{file_id}/text", response_model=FileText, summary="The text of a text file, as JSON")
-def file_text(file_id: int, access: AnyMember, session: SessionDep, storage: StorageDep) -> FileText:
-    text = service.read_text(storage, service.get_visible_file(session, access, file_id))
+def file_text(file_id: int, access: AnyMember, session: SessionDep, storage: StorageDep,
+              settings: SettingsDep) -> FileText:
+    f = service.get_visible_file(session, access, file_id)
+    by_reference = f.storage_connection_id is not None
+    text = remote_media.read_text(session, settings, f) if by_reference else service.read_text(storage, f)
     return FileText(text=text, length=len(text))

@@ -36,10 +36,11 @@ def get_visible_file(session: Session, access: ProjectAccess, file_id: int,
 
 
 def list_files(session: Session, access: ProjectAccess, *, after: int | None, limit: int,
-               kind: FileKind | None, dataset_id: int | None, name: str | None) -> list[File]:
-    """A page (``limit`` rows) of the files the caller may see, filtered."""
+               kind: FileKind | None, dataset_id: int | None, name: str | None,
+               match: ColumnElement[bool] | None = None) -> list[File]:
+    """A page (``limit`` rows) of the files the caller may see, filtered (``match``: a compiled query)."""
     return repository.list_files(session, access.project.id, visible_files_filter(access), after=after,
-                                 limit=limit, kind=kind, dataset_id=dataset_id, name=name)
+                                 limit=limit, kind=kind, dataset_id=dataset_id, name=name, match=match)
 
 
 def update_file(session: Session, access: ProjectAccess, file_id: int, data: FileUpdate) -> File:

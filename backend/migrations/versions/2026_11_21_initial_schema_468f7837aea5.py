@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 66e5d2ed0f6f
+Revision ID: 468f7837aea5
 Revises: 
-Create Date: 2026-11-21 05:27:42.307697
+Create Date: 2026-11-21 06:06:16.993868
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 import backend.core.types
 
-revision: str = '66e5d2ed0f6f'
+revision: str = '468f7837aea5'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -35,6 +35,13 @@ def upgrade() -> None:
     sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    )
+    op.create_table('webhook_fanout_cursor',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last_event_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('gaps', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_fanout_cursor'))
     )
     op.create_table('api_tokens',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -104,36 +111,13 @@ def upgrade() -> None:
     sa.Column('published_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_events_actor_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_events_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_project_id_id', ['project_id', 'id'], unique=False)
         batch_op.create_index('ix_events_unpublished', ['published_at', 'id'], unique=False)
 
-    op.create_table('files',
-    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('kind', sa.Enum('image', 'text', name='filekind', native_enum=False, create_constraint=True, length=16), nullable=False),
-    sa.Column('name', sa.String(length=500), nullable=False),
-    sa.Column('mime_type', sa.String(length=100), nullable=False),
-    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('storage_key', sa.String(length=500), nullable=False),
-    sa.Column('thumbnail_key', sa.String(length=500), nullable=True),
-    sa.Column('width', sa.Integer(), nullable=True),
-    sa.Column('height', sa.Integer(), nullable=True),
-    sa.Column('text_length', sa.Integer(), nullable=True),
-    sa.Column('metadata', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('source_url', sa.String(length=2000), nullable=True),
-    sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('deleted_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('created_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_files_created_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_files_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_files')),
-    sa.UniqueConstraint('project_id', 'content_hash', name=op.f('uq_files_project_id_content_hash'))
-    )
     op.create_table('label_schemas',
     sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -161,6 +145,51 @@ def upgrade() -> None:
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_user_id'), ['user_id'], unique=False)
 
+    op.create_table('storage_connections',
+    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.Enum('s3', 'gcs', 'azure', name='storagekind', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('bucket', sa.String(length=255), nullable=False),
+    sa.Column('prefix', sa.String(length=1000), nullable=False),
+    sa.Column('endpoint_url', sa.String(length=1000), nullable=True),
+    sa.Column('region', sa.String(length=100), nullable=True),
+    sa.Column('options', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('credentials_encrypted', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_storage_connections_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_storage_connections_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_storage_connections')),
+    sa.UniqueConstraint('project_id', 'name', name=op.f('uq_storage_connections_project_id_name'))
+    )
+    with op.batch_alter_table('storage_connections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_storage_connections_project_id'), ['project_id'], unique=False)
+
+    op.create_table('webhook_subscriptions',
+    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('url', sa.String(length=2048), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=False),
+    sa.Column('event_types', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('secret_encrypted', sa.Text(), nullable=False),
+    sa.Column('previous_secret_encrypted', sa.Text(), nullable=True),
+    sa.Column('previous_secret_expires_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+    sa.Column('disabled_reason', sa.String(length=500), nullable=True),
+    sa.Column('disabled_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_webhook_subscriptions_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_webhook_subscriptions_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_subscriptions'))
+    )
+    with op.batch_alter_table('webhook_subscriptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_subscriptions_project_id'), ['project_id'], unique=False)
+
     op.create_table('attribute_groups',
     sa.Column('schema_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -181,16 +210,35 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attribute_groups')),
     sa.UniqueConstraint('schema_id', 'name', name=op.f('uq_attribute_groups_schema_id_name'))
     )
-    op.create_table('dataset_files',
-    sa.Column('dataset_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('file_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('added_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['dataset_id'], ['datasets.id'], name=op.f('fk_dataset_files_dataset_id_datasets'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['file_id'], ['files.id'], name=op.f('fk_dataset_files_file_id_files'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('dataset_id', 'file_id', name=op.f('pk_dataset_files'))
+    op.create_table('files',
+    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.Enum('image', 'text', name='filekind', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('name', sa.String(length=500), nullable=False),
+    sa.Column('mime_type', sa.String(length=100), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=500), nullable=False),
+    sa.Column('thumbnail_key', sa.String(length=500), nullable=True),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('text_length', sa.Integer(), nullable=True),
+    sa.Column('metadata', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('source_url', sa.String(length=2000), nullable=True),
+    sa.Column('storage_connection_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('storage_etag', sa.String(length=200), nullable=True),
+    sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('deleted_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_files_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_files_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['storage_connection_id'], ['storage_connections.id'], name=op.f('fk_files_storage_connection_id_storage_connections')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_files')),
+    sa.UniqueConstraint('project_id', 'content_hash', name=op.f('uq_files_project_id_content_hash'))
     )
-    with op.batch_alter_table('dataset_files', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_dataset_files_file_id'), ['file_id'], unique=False)
+    with op.batch_alter_table('files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_files_storage_connection_id'), ['storage_connection_id'], unique=False)
 
     op.create_table('labels',
     sa.Column('schema_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -207,36 +255,30 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_labels')),
     sa.UniqueConstraint('schema_id', 'name', name=op.f('uq_labels_schema_id_name'))
     )
-    op.create_table('tasks',
-    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('file_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('schema_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('kind', sa.Enum('annotate', 'review', name='taskkind', native_enum=False, create_constraint=True, length=16), nullable=False),
-    sa.Column('status', sa.Enum('available', 'in_progress', 'submitted', 'in_review', 'changes_requested', 'approved', 'skipped', name='taskstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
-    sa.Column('assignee_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('reviewer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('parent_task_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('priority', sa.Integer(), nullable=False),
-    sa.Column('comment', sa.Text(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('submitted_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('completed_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    op.create_table('webhook_deliveries',
+    sa.Column('subscription_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('event_type', sa.String(length=100), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'failed', 'succeeded', 'dead', name='deliverystatus', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('max_attempts', sa.Integer(), nullable=True),
+    sa.Column('next_attempt_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_status_code', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=1000), nullable=True),
+    sa.Column('last_latency_ms', sa.Integer(), nullable=True),
+    sa.Column('delivered_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('created_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_tasks_assignee_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_tasks_created_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['file_id'], ['files.id'], name=op.f('fk_tasks_file_id_files'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['parent_task_id'], ['tasks.id'], name=op.f('fk_tasks_parent_task_id_tasks'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_tasks_project_id_projects'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_tasks_reviewer_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['schema_id'], ['label_schemas.id'], name=op.f('fk_tasks_schema_id_label_schemas'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_tasks'))
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_webhook_deliveries_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subscription_id'], ['webhook_subscriptions.id'], name=op.f('fk_webhook_deliveries_subscription_id_webhook_subscriptions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
+    sa.UniqueConstraint('subscription_id', 'event_id', name=op.f('uq_webhook_deliveries_subscription_id_event_id'))
     )
-    with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_tasks_file_id'), ['file_id'], unique=False)
-        batch_op.create_index('ix_tasks_queue', ['project_id', 'kind', 'status', 'assignee_id', sa.literal_column('priority DESC'), 'id'], unique=False)
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_event_id'), ['event_id'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_next_attempt_at', ['next_attempt_at'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_subscription_id_id', ['subscription_id', 'id'], unique=False)
 
     op.create_table('annotations',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -269,6 +311,75 @@ def upgrade() -> None:
         batch_op.create_index('ix_annotations_file_live', ['file_id', 'deleted'], unique=False)
         batch_op.create_index(batch_op.f('ix_annotations_label_id'), ['label_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_annotations_project_id'), ['project_id'], unique=False)
+
+    op.create_table('dataset_files',
+    sa.Column('dataset_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('file_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('added_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['dataset_id'], ['datasets.id'], name=op.f('fk_dataset_files_dataset_id_datasets'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['file_id'], ['files.id'], name=op.f('fk_dataset_files_file_id_files'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('dataset_id', 'file_id', name=op.f('pk_dataset_files'))
+    )
+    with op.batch_alter_table('dataset_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dataset_files_file_id'), ['file_id'], unique=False)
+
+    op.create_table('file_label_counts',
+    sa.Column('file_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('label_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['file_id'], ['files.id'], name=op.f('fk_file_label_counts_file_id_files'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['label_id'], ['labels.id'], name=op.f('fk_file_label_counts_label_id_labels'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('file_id', 'label_id', 'source', name=op.f('pk_file_label_counts'))
+    )
+    with op.batch_alter_table('file_label_counts', schema=None) as batch_op:
+        batch_op.create_index('ix_file_label_counts_lookup', ['label_id', 'source', 'count', 'file_id'], unique=False)
+
+    op.create_table('tasks',
+    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('file_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('schema_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.Enum('annotate', 'review', name='taskkind', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('status', sa.Enum('available', 'in_progress', 'submitted', 'in_review', 'changes_requested', 'approved', 'skipped', name='taskstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('assignee_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('reviewer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('parent_task_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('priority', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('submitted_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', backend.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_tasks_assignee_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_tasks_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['file_id'], ['files.id'], name=op.f('fk_tasks_file_id_files'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['parent_task_id'], ['tasks.id'], name=op.f('fk_tasks_parent_task_id_tasks'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_tasks_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_tasks_reviewer_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['schema_id'], ['label_schemas.id'], name=op.f('fk_tasks_schema_id_label_schemas'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tasks'))
+    )
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tasks_file_id'), ['file_id'], unique=False)
+        batch_op.create_index('ix_tasks_queue', ['project_id', 'kind', 'status', 'assignee_id', sa.literal_column('priority DESC'), 'id'], unique=False)
+
+    op.create_table('webhook_attempts',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('delivery_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('started_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=1000), nullable=True),
+    sa.Column('latency_ms', sa.Integer(), nullable=False),
+    sa.Column('response_excerpt', sa.String(length=1024), nullable=True),
+    sa.ForeignKeyConstraint(['delivery_id'], ['webhook_deliveries.id'], name=op.f('fk_webhook_attempts_delivery_id_webhook_deliveries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_attempts'))
+    )
+    with op.batch_alter_table('webhook_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_attempts_delivery_id_id', ['delivery_id', 'id'], unique=False)
 
     op.create_table('annotation_versions',
     sa.Column('annotation_id', sa.Uuid(), nullable=False),
@@ -307,29 +418,54 @@ def downgrade() -> None:
         batch_op.drop_index('ix_annotation_versions_file_time')
 
     op.drop_table('annotation_versions')
+    with op.batch_alter_table('webhook_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_attempts_delivery_id_id')
+
+    op.drop_table('webhook_attempts')
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_queue')
+        batch_op.drop_index(batch_op.f('ix_tasks_file_id'))
+
+    op.drop_table('tasks')
+    with op.batch_alter_table('file_label_counts', schema=None) as batch_op:
+        batch_op.drop_index('ix_file_label_counts_lookup')
+
+    op.drop_table('file_label_counts')
+    with op.batch_alter_table('dataset_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dataset_files_file_id'))
+
+    op.drop_table('dataset_files')
     with op.batch_alter_table('annotations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_annotations_project_id'))
         batch_op.drop_index(batch_op.f('ix_annotations_label_id'))
         batch_op.drop_index('ix_annotations_file_live')
 
     op.drop_table('annotations')
-    with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.drop_index('ix_tasks_queue')
-        batch_op.drop_index(batch_op.f('ix_tasks_file_id'))
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_deliveries_subscription_id_id')
+        batch_op.drop_index('ix_webhook_deliveries_next_attempt_at')
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_event_id'))
 
-    op.drop_table('tasks')
+    op.drop_table('webhook_deliveries')
     op.drop_table('labels')
-    with op.batch_alter_table('dataset_files', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_dataset_files_file_id'))
+    with op.batch_alter_table('files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_files_storage_connection_id'))
 
-    op.drop_table('dataset_files')
+    op.drop_table('files')
     op.drop_table('attribute_groups')
+    with op.batch_alter_table('webhook_subscriptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_subscriptions_project_id'))
+
+    op.drop_table('webhook_subscriptions')
+    with op.batch_alter_table('storage_connections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_storage_connections_project_id'))
+
+    op.drop_table('storage_connections')
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_members_user_id'))
 
     op.drop_table('members')
     op.drop_table('label_schemas')
-    op.drop_table('files')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_unpublished')
         batch_op.drop_index('ix_events_project_id_id')
@@ -345,5 +481,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 
     op.drop_table('api_tokens')
+    op.drop_table('webhook_fanout_cursor')
     op.drop_table('users')
     # ### end Alembic commands ###
