@@ -1,0 +1,1 @@
+"""webhooks domain: signed HTTP deliveries of outbox events to subscribed URLs."""
