@@ -16,7 +16,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help install run serve test lint ruff typecheck layers pytest test-pg bench migrate lock clean distclean
+.PHONY: help install run serve test lint ruff typecheck layers pytest test-pg bench migrate lock clean distclean \
+	ui frontend-test chromium
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,19 +27,36 @@ $(BIN)/python:
 		"(try: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+$(STAMP): pyproject.toml sdk/pyproject.toml constraints.txt | $(BIN)/python
 	@echo "Installing Groundwork and its dependencies into $(VENV)/ (the first time takes a minute or two)..."
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e "./sdk[events,workflows]" -e ".[dev]"
 	@touch $@
 
 install: $(STAMP) ## create .venv/ and install the project with its dev tools (only when needed)
 
-run: $(STAMP) ## start the platform on http://127.0.0.1:$GROUNDWORK_PORT (default 8000) with the demo project
+# The browser UI: `npm ci` when the lock file changes, a Vite build when a source changes (stamps).
+UI := frontend
+UI_DEPS := $(UI)/node_modules/.groundwork-installed
+UI_BUILD := $(UI)/dist/.groundwork-built
+UI_SOURCES := $(shell find $(UI)/src $(UI)/public -type f 2>/dev/null) \
+	$(wildcard $(UI)/index.html $(UI)/vite.config.ts $(UI)/tsconfig*.json)
+
+$(UI_DEPS): $(UI)/package.json $(UI)/package-lock.json
+	cd $(UI) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(UI_BUILD): $(UI_DEPS) $(UI_SOURCES)
+	cd $(UI) && npm run build
+	@touch $@
+
+ui: $(UI_BUILD) ## build the browser UI into frontend/dist/ (only when its sources changed)
+
+run: $(STAMP) $(UI_BUILD) ## start the platform on http://127.0.0.1:$GROUNDWORK_PORT (default 8000) with the demo project
 	$(BIN)/groundwork serve --demo
 
 serve: run
 
-test: lint pytest ## every check: ruff, mypy, import layers, pytest (GROUNDWORK_TEST_DATABASE_URL: on PostgreSQL)
+test: lint pytest frontend-test ## every check: ruff, mypy, import layers, pytest, the UI's checks (GROUNDWORK_TEST_DATABASE_URL: on PostgreSQL)
 
 lint: ruff typecheck layers ## ruff, mypy and the import-layer contracts
 
@@ -54,6 +72,18 @@ layers: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# Playwright drives Debian's Chromium (browser downloads do not work here); installed when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x "$${CHROMIUM_PATH:-}" ] || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+frontend-test: $(STAMP) $(UI_BUILD) chromium ## the UI's checks: ESLint, tsc, API-client drift, Vitest, Playwright
+	cd $(UI) && npm run --silent lint && npm run --silent typecheck && npm run --silent check:api \
+		&& npm run --silent test:unit
+	cd $(UI) && CHROMIUM_PATH="$${CHROMIUM_PATH:-$$(command -v chromium)}" npm run --silent test:e2e
 
 test-pg: $(STAMP) ## the Python tests on PostgreSQL (set GROUNDWORK_TEST_DATABASE_URL=postgresql://...)
 	@test -n "$$GROUNDWORK_TEST_DATABASE_URL" || { echo "error: set GROUNDWORK_TEST_DATABASE_URL" \
@@ -78,5 +108,5 @@ clean: ## remove caches (keeps .venv/ and data/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
-distclean: clean ## also remove .venv/
-	rm -rf $(VENV)
+distclean: clean ## also remove .venv/ and the UI's node_modules/ and dist/
+	rm -rf $(VENV) $(UI)/node_modules $(UI)/dist

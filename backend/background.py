@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from backend.config import Settings
+from backend.core.db import make_session_factory
+from backend.events.relay import build_relay
+from backend.webhooks.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,8 @@ class Loop:
 
 def default_loops(settings: Settings, engine: Engine) -> list[Loop]:
     """The loops ``serve`` runs; each feature adds its own here."""
-    return []
+    return [Loop("relay", build_relay(settings, engine).run),
+            Loop("webhooks", Dispatcher(settings, make_session_factory(engine)).run)]
 
 
 @dataclass

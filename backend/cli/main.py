@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from backend.cli import tokens, users
+from backend.cli import events, tokens, users
 from backend.cli.demo import demo
 from backend.cli.migrate import migrate
+from backend.cli.relay import relay
 from backend.cli.serve import serve
 
 app = typer.Typer(
@@ -19,8 +20,10 @@ app = typer.Typer(
 app.command()(serve)
 app.command()(migrate)
 app.command()(demo)
+app.command()(relay)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(events.app, name="events")
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,150 @@
+"""The outbox relay: publish committed events to the broker in id order, then mark them sent.
+
+One loop, inside ``groundwork serve`` or alone as ``groundwork relay``:
+1. become the active relay (``leadership``: several relays may run, one works, the others wait);
+2. read up to ``batch_size`` unpublished rows in id order (on PostgreSQL only below the order fence,
+   see ``outbox.pg_order_fence``);
+3. publish them to the durable topic exchange (routing key = event type, body = ``EventMessage``
+   JSON, ``message_id`` = event id, persistent) and wait for the broker's confirms;
+4. mark them ``published_at = now`` in one UPDATE.
+A relay killed between 3 and 4 publishes that batch again when it (or another) resumes: delivery is
+at least once, in order, and consumers drop duplicates by event id. While the broker is away the
+relay backs off (exponential, with jitter), reconnects and catches up from the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import kombu
+from groundwork.events.envelope import EventMessage
+from groundwork.events.transport import connection_for
+from sqlalchemy import Engine
+
+from backend.config import Settings
+from backend.core.types import utcnow
+from backend.events import outbox
+from backend.events.leadership import Leadership, leadership_for
+from backend.events.publisher import Publisher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RelayStats:
+    """What this relay has done (for logs, tests and the benchmark)."""
+
+    published: int = 0
+    batches: int = 0
+    broker_failures: int = 0
+    led: bool = False
+
+
+class Relay:
+    """Moves events from the outbox table to the broker; safe to run several at once."""
+
+    def __init__(self, engine: Engine, connect: Callable[[], kombu.Connection], leadership: Leadership, *,
+                 exchange: str, batch_size: int = 1000, poll_interval_s: float = 0.025,
+                 lock_retry_s: float = 1.0, max_backoff_s: float = 10.0, order_wait_s: float = 5.0) -> None:
+        self.engine, self.connect, self.leadership = engine, connect, leadership
+        self.exchange, self.batch_size, self.poll_interval_s = exchange, batch_size, poll_interval_s
+        self.lock_retry_s, self.max_backoff_s, self.order_wait_s = lock_retry_s, max_backoff_s, order_wait_s
+        self._reader = engine.execution_options(readonly=True)  # SQLite: a reader does not take the write lock
+        self._fence = engine.dialect.name == "postgresql"
+        self.stats = RelayStats()
+
+    def run(self, stop: threading.Event) -> None:
+        """Relay until ``stop`` is set: wait to be the active relay, then publish as events come."""
+        while not stop.is_set():
+            try:
+                acquired = self.leadership.try_acquire()
+            except Exception as exc:  # the database is away: try again later
+                log.warning("relay: cannot reach the database to take the relay lock: %s", exc)
+                acquired = False
+            if not acquired:
+                stop.wait(self.lock_retry_s)
+                continue
+            self.stats.led = True
+            try:
+                self._lead(stop)
+            finally:
+                self.leadership.release()
+
+    def _lead(self, stop: threading.Event) -> None:
+        failures = 0
+        checked = time.monotonic()
+        while not stop.is_set():
+            publisher: Publisher | None = None
+            try:
+                publisher = Publisher(self.connect(), self.exchange)
+                publisher.open()
+                while not stop.is_set():
+                    if time.monotonic() - checked > 1.0:
+                        checked = time.monotonic()
+                        if not self.leadership.held():
+                            log.warning("relay: lost the relay lock; waiting to take it again")
+                            return
+                    count = self.relay_batch(publisher)
+                    failures = 0
+                    if not count:  # while events trickle in, go straight on: a poll's wait is pure latency
+                        stop.wait(self.poll_interval_s)
+            except Exception as exc:
+                failures += 1
+                self.stats.broker_failures += 1
+                delay = self._backoff(failures)
+                log.warning("relay: publishing failed (%s: %s); retrying in %.2f s", type(exc).__name__, exc, delay)
+                stop.wait(delay)
+            finally:
+                if publisher is not None:
+                    publisher.close()
+
+    def _backoff(self, failures: int) -> float:
+        ceiling = min(self.max_backoff_s, 0.1 * 2.0 ** min(failures, 20))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def relay_batch(self, publisher: Publisher) -> int:
+        """Publish one batch of unpublished events and mark it; how many were relayed."""
+        up_to = None
+        if self._fence:
+            with self.engine.connect() as conn:
+                up_to = outbox.pg_order_fence(conn, self.order_wait_s)
+        with self._reader.connect() as conn:
+            events = outbox.unpublished(conn, self.batch_size, up_to_id=up_to)
+        if not events:
+            return 0
+        publisher.publish(events)
+        self._mark(events)
+        self.stats.published += len(events)
+        self.stats.batches += 1
+        return len(events)
+
+    def _mark(self, events: Sequence[EventMessage]) -> None:
+        with self.engine.begin() as conn:
+            outbox.mark_published(conn, [e.id for e in events], utcnow())
+
+    def drain(self) -> int:
+        """Publish everything waiting now and return how many (``groundwork relay --once``); needs the lock."""
+        if not self.leadership.try_acquire():
+            return 0
+        publisher = Publisher(self.connect(), self.exchange)
+        total = 0
+        try:
+            publisher.open()
+            while count := self.relay_batch(publisher):
+                total += count
+        finally:
+            publisher.close()
+            self.leadership.release()
+        return total
+
+
+def build_relay(settings: Settings, engine: Engine) -> Relay:
+    """The relay for these settings: RabbitMQ if a broker URL is set, else the embedded broker."""
+    return Relay(engine, lambda: connection_for(settings.broker_url, settings.data_dir, confirm_publish=False),
+                 leadership_for(engine, settings.data_dir), exchange=settings.events_exchange,
+                 batch_size=settings.relay_batch_size, poll_interval_s=settings.relay_poll_interval_s)

@@ -1,0 +1,3 @@
+"""Groundwork's Python SDK (``import groundwork``)."""
+
+__version__ = "0.1.0"
