@@ -1,0 +1,48 @@
+/** Routes: the login page, then everything else behind a signed-in user. */
+import { Link, Navigate, createBrowserRouter } from "react-router";
+import { Layout } from "./components/Layout";
+import { AnnotatePage } from "./features/annotate/AnnotatePage";
+import { LoginPage } from "./features/auth/LoginPage";
+import { RequireAuth } from "./features/auth/RequireAuth";
+import { BrowserTab } from "./features/browser/BrowserTab";
+import { FileDetailPage } from "./features/browser/FileDetailPage";
+import { MembersTab } from "./features/projects/MembersTab";
+import { ProjectListPage } from "./features/projects/ProjectListPage";
+import { ProjectPage } from "./features/projects/ProjectPage";
+import { SchemaEditorPage } from "./features/schemas/SchemaEditor";
+import { SchemasTab } from "./features/schemas/SchemasTab";
+import { TasksTab } from "./features/tasks/TasksTab";
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p><Link to="/">Back to your projects</Link></p>
+    </div>
+  );
+}
+
+export const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  {
+    element: <RequireAuth><Layout /></RequireAuth>,
+    children: [
+      { index: true, element: <ProjectListPage /> },
+      { path: "projects/:projectId/files/:fileId/annotate", element: <AnnotatePage /> },
+      {
+        path: "projects/:projectId",
+        element: <ProjectPage />,
+        children: [
+          { index: true, element: <Navigate to="files" replace /> },
+          { path: "files", element: <BrowserTab /> },
+          { path: "files/:fileId", element: <FileDetailPage /> },
+          { path: "schemas", element: <SchemasTab /> },
+          { path: "schemas/:schemaId", element: <SchemaEditorPage /> },
+          { path: "tasks", element: <TasksTab /> },
+          { path: "members", element: <MembersTab /> },
+        ],
+      },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);

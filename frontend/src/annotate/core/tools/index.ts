@@ -1,0 +1,26 @@
+/** One handler per drawing tool, by name. */
+import { boxTool } from "./box";
+import { pointTool } from "./point";
+import { polygonTool } from "./polygon";
+import { selectTool } from "./select";
+import type { Tool, ToolName } from "./tool";
+
+export type { Tool, ToolContext, ToolName, ToolPointer } from "./tool";
+
+export const TOOL_FACTORIES: Record<ToolName, () => Tool> = {
+  select: selectTool,
+  box: boxTool,
+  polygon: polygonTool,
+  point: pointTool,
+};
+
+/** Keyboard shortcut of each tool. */
+export const TOOL_KEYS: Record<string, ToolName> = { v: "select", b: "box", p: "polygon", o: "point" };
+
+/** The annotation type a drawing tool makes (null for select). */
+export const TOOL_TYPE: Record<ToolName, "box" | "polygon" | "point" | null> = {
+  select: null,
+  box: "box",
+  polygon: "polygon",
+  point: "point",
+};
