@@ -150,11 +150,10 @@ class AnnotationUpdate(StrictInput):
     score: float | None = Field(default=None, ge=0, le=1)
 
 
-class AnnotationRead(BaseModel):
-    """The current state of an annotation."""
+class _ContentRead(BaseModel):
+    """What an annotation holds, shared by its current state and each version."""
 
     model_config = ConfigDict(from_attributes=True)
-    id: uuid.UUID
     file_id: int
     schema_id: int
     label_id: int | None
@@ -165,6 +164,12 @@ class AnnotationRead(BaseModel):
     model_name: str | None
     model_version: str | None
     score: float | None
+
+
+class AnnotationRead(_ContentRead):
+    """The current state of an annotation."""
+
+    id: uuid.UUID
     version: int
     created_by_id: int | None
     updated_by_id: int | None
@@ -172,22 +177,11 @@ class AnnotationRead(BaseModel):
     updated_at: datetime
 
 
-class AnnotationVersionRead(BaseModel):
+class AnnotationVersionRead(_ContentRead):
     """One immutable state in an annotation's history (``deleted``: the tombstone)."""
 
-    model_config = ConfigDict(from_attributes=True)
     annotation_id: uuid.UUID
     version: int
-    file_id: int
-    schema_id: int
-    label_id: int | None
-    type: AnnotationType
-    geometry: dict[str, Any] | None
-    attributes: dict[str, Any]
-    source: str
-    model_name: str | None
-    model_version: str | None
-    score: float | None
     deleted: bool
     author_id: int | None
     created_at: datetime
