@@ -34,6 +34,10 @@ from backend.events.publisher import Publisher
 
 log = logging.getLogger(__name__)
 
+# The longest an idle relay waits between two looks at the outbox (the first event after a quiet
+# spell waits at most this long; a busy relay never waits).
+IDLE_POLL_CAP_S = 0.2
+
 
 @dataclass
 class RelayStats:
@@ -76,7 +80,7 @@ class Relay:
                 self.leadership.release()
 
     def _lead(self, stop: threading.Event) -> None:
-        failures = 0
+        failures = idle = 0
         checked = time.monotonic()
         while not stop.is_set():
             publisher: Publisher | None = None
@@ -91,8 +95,11 @@ class Relay:
                             return
                     count = self.relay_batch(publisher)
                     failures = 0
-                    if not count:  # while events trickle in, go straight on: a poll's wait is pure latency
-                        stop.wait(self.poll_interval_s)
+                    if count:  # while events trickle in, go straight on: a poll's wait is pure latency
+                        idle = 0
+                    else:  # idle: poll less and less often (up to IDLE_POLL_CAP_S), so a quiet server rests
+                        idle += 1
+                        stop.wait(min(self.poll_interval_s * 2 ** min(idle - 1, 8), IDLE_POLL_CAP_S))
             except Exception as exc:
                 failures += 1
                 self.stats.broker_failures += 1
