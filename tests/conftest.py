@@ -93,6 +93,8 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+            # like RESTART IDENTITY: AUTOINCREMENT tables (events) start again from 1
+            conn.execute(text("DELETE FROM sqlite_sequence"))
 
 
 @pytest.fixture
