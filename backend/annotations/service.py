@@ -23,6 +23,7 @@ from backend.annotations.schemas import (
 from backend.core.errors import NotFound, StaleVersion, ValidationFailed
 from backend.core.types import utcnow
 from backend.events.service import record
+from backend.files import service as files_service
 from backend.label_schemas import repository as schemas_repo
 from backend.label_schemas.models import AnnotationType, AttributeScope
 from backend.label_schemas.spec import SchemaSpec
@@ -53,16 +54,15 @@ class _Specs:
 
 
 def _visible_file(session: Session, access: ProjectAccess, file_id: int, *, write: bool) -> FileShape:
-    """The file if the caller may see (or, ``write``, annotate) it; 404 otherwise."""
-    shape = repo.file_shapes(session, access.project.id, [file_id]).get(file_id)
-    if shape is None:
-        raise NotFound("file not found")
-    # An open task of one's own (write) implies some task (see): one query on the way that succeeds.
-    if access.sees_all_files or repo.annotator_files(session, access.user.id, [file_id], editable=write):
-        return shape
-    if write and repo.annotator_files(session, access.user.id, [file_id], editable=False):
+    """The file if the caller may see it (the files domain's rule) and, ``write``, annotate it; else 404."""
+    try:
+        f = files_service.get_visible_file(session, access, file_id)
+    except NotFound:
+        raise NotFound("file not found") from None
+    if write and not access.sees_all_files and not repo.annotator_files(session, access.user.id, [file_id],
+                                                                        editable=True):
         raise NotFound("file not found", detail={"reason": "no open task of yours on this file"})
-    raise NotFound("file not found")
+    return FileShape(f.id, f.kind, f.width, f.height, f.text_length)
 
 
 def _changeable(session: Session, access: ProjectAccess, annotation_id: uuid.UUID) -> tuple[Annotation, FileShape]:

@@ -1,6 +1,5 @@
 """Cursor pagination: every list answers ``{items, next_cursor}`` and takes ``?cursor=&limit=``."""
 
-from __future__ import annotations
 
 import base64
 import binascii
@@ -47,15 +46,21 @@ def decode_cursor(cursor: str) -> Any:
         raise ValidationFailed("malformed cursor", field="query.cursor") from exc
 
 
-def page_params(
-    cursor: Annotated[str | None, Query(description="opaque cursor from the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="page length")] = 50,
-) -> PageParams:
-    """Dependency reading ``cursor`` and ``limit`` from the query string."""
-    return PageParams(after=decode_cursor(cursor) if cursor else None, limit=limit)
+def page_params_dep(max_limit: int = 500, default_limit: int = 50) -> Callable[..., PageParams]:
+    """A dependency reading ``cursor`` and ``limit`` (1..``max_limit``) from the query string."""
+
+    # (no `from __future__ import annotations` in this module: FastAPI must see `max_limit` in the
+    # annotations below as a value, not as a name to resolve later)
+    def page_params(
+        cursor: Annotated[str | None, Query(description="opaque cursor from the previous page")] = None,
+        limit: Annotated[int, Query(ge=1, le=max_limit, description="page length")] = default_limit,
+    ) -> PageParams:
+        return PageParams(after=decode_cursor(cursor) if cursor else None, limit=limit)
+
+    return page_params
 
 
-PageDep = Annotated[PageParams, Depends(page_params)]
+PageDep = Annotated[PageParams, Depends(page_params_dep())]
 
 
 def make_page(rows: Sequence[R], params: PageParams, convert: Callable[[R], T],

@@ -4625,7 +4625,9 @@ export interface operations {
     list_versions_api_v1_projects__project_id__annotations__annotation_id__versions_get: {
         parameters: {
             query?: {
+                /** @description opaque cursor from the previous page */
                 cursor?: string | null;
+                /** @description page length */
                 limit?: number;
             };
             header?: never;
@@ -6237,7 +6239,9 @@ export interface operations {
             query?: {
                 /** @description read the annotations as they stood then */
                 as_of?: string | null;
+                /** @description opaque cursor from the previous page */
                 cursor?: string | null;
+                /** @description page length */
                 limit?: number;
                 schema_id?: number | null;
             };
@@ -6518,7 +6522,9 @@ export interface operations {
     file_history_api_v1_projects__project_id__files__file_id__history_get: {
         parameters: {
             query?: {
+                /** @description opaque cursor from the previous page */
                 cursor?: string | null;
+                /** @description page length */
                 limit?: number;
             };
             header?: never;
