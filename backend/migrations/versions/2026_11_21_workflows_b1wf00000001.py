@@ -1,0 +1,27 @@
+"""workflows: definitions, versions, runs, steps, block catalogue
+
+Revision ID: b1wf00000001
+Revises: 468f7837aea5
+Create Date: 2026-11-21 12:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_type=Text()))
+from alembic import op  # noqa: F401
+
+import backend.core.types  # noqa: F401
+
+revision: str = 'b1wf00000001'
+down_revision: str | None = '468f7837aea5'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
