@@ -148,6 +148,10 @@ class AnnotationUpdate(StrictInput):
     geometry: dict[str, Any] | None = None
     attributes: dict[str, Any] | None = None
     score: float | None = Field(default=None, ge=0, le=1)
+    source: Literal["human"] | None = Field(
+        default=None, description="'human' when a person accepts or corrects a pre-label: it then counts as human "
+                                  "work (model name and score stay as provenance; the model's version stays in "
+                                  "the history)")
 
 
 class _ContentRead(BaseModel):

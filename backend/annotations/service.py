@@ -149,8 +149,10 @@ def update(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, da
     head, file = _changeable(session, access, annotation_id)
     spec = _Specs(session, access.project.id).get(head.schema_id, "body")
     content = _head_content(head)
-    old_label_id = head.label_id
+    old_label_id, old_source = head.label_id, head.source
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    if data.source is not None:  # a person accepting a pre-label makes it human work
+        content["source"] = data.source
     label = spec.labels_by_id.get(head.label_id) if head.label_id is not None else None
     if "label" in changes or "label_id" in changes:
         label = spec.resolve_label(data.label_id, data.label, "body")
@@ -167,14 +169,15 @@ def update(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, da
     if "score" in changes:
         content["score"] = data.score
     now = utcnow()
-    values = {k: content[k] for k in ("label_id", "geometry", "attributes", "score")}
+    values = {k: content[k] for k in ("label_id", "geometry", "attributes", "score", "source")}
     new = repo.bump(session, head.id, data.version, {**values, "updated_at": now, "updated_by_id": access.user.id})
     if new is None:
         raise _stale(session, access, head.id, data.version)
     repo.insert_versions(session, [_version_row(head.id, data.version + 1, content, deleted=False,
                                                 author_id=access.user.id, at=now)])
-    if content["label_id"] != old_label_id:
-        label_counts.apply(session, added=[content], removed=[{**content, "label_id": old_label_id}])
+    if content["label_id"] != old_label_id or content["source"] != old_source:
+        label_counts.apply(session, added=[content],
+                           removed=[{**content, "label_id": old_label_id, "source": old_source}])
     record(session, "annotation.updated", project_id=access.project.id, actor_id=access.user.id,
            payload=_event_payload(head.id, content, data.version + 1))
     return new

@@ -17,7 +17,7 @@ test("hundreds of files scroll through a virtualised grid and filter by name", a
 
   await page.goto(`/projects/${project.id}/files`);
   const grid = page.getByRole("region", { name: "File thumbnails" });
-  await expect(page.getByText("100+ files")).toBeVisible(); // the first cursor page
+  await expect(page.getByTestId("file-count")).toHaveText(`${COUNT} files`); // counted by the server
   const rendered = await grid.getByRole("link").count();
   expect(rendered).toBeGreaterThan(0);
   expect(rendered).toBeLessThan(100); // only the visible rows (and a few more) exist
@@ -25,7 +25,6 @@ test("hundreds of files scroll through a virtualised grid and filter by name", a
   // Scrolling to the end loads the next pages until the cursor runs out.
   await expect(async () => {
     await grid.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-    await expect(page.getByText(`${COUNT} files`)).toBeVisible({ timeout: 1000 });
     await expect(grid.getByRole("link", { name: `f-${String(COUNT - 1).padStart(4, "0")}.png` })).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   await expect(grid.getByRole("link", { name: "f-0000.png" })).toHaveCount(0); // scrolled out, so not rendered

@@ -6,6 +6,7 @@ import { LoginPage } from "./features/auth/LoginPage";
 import { RequireAuth } from "./features/auth/RequireAuth";
 import { BrowserTab } from "./features/browser/BrowserTab";
 import { FileDetailPage } from "./features/browser/FileDetailPage";
+import { DatasetsTab } from "./features/datasets/DatasetsTab";
 import { MembersTab } from "./features/projects/MembersTab";
 import { ProjectListPage } from "./features/projects/ProjectListPage";
 import { ProjectPage } from "./features/projects/ProjectPage";
@@ -36,6 +37,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="files" replace /> },
           { path: "files", element: <BrowserTab /> },
           { path: "files/:fileId", element: <FileDetailPage /> },
+          { path: "datasets", element: <DatasetsTab /> },
           { path: "schemas", element: <SchemasTab /> },
           { path: "schemas/:schemaId", element: <SchemaEditorPage /> },
           { path: "tasks", element: <TasksTab /> },

@@ -103,3 +103,26 @@ def count_rows(engine: Engine) -> tuple[int, int]:
         heads = conn.scalar(select(func.count()).select_from(Annotation)) or 0
         versions = conn.scalar(select(func.count()).select_from(AnnotationVersion)) or 0
     return heads, versions
+
+
+def test_accepting_a_prelabel_makes_it_human_work_and_keeps_the_models_version(team: Team, app: FastAPI) -> None:
+    base, schema_id, file_id = _setup(team, app)
+    pre = team.editor.client.post(f"{base}/files/{file_id}/annotations", json={
+        "schema_id": schema_id, "type": "box", "label": "car", "geometry": {"x": 0, "y": 0, "w": 10, "h": 10},
+        "source": "model", "model_name": "owlv2", "score": 0.8}).json()
+    count = f"{base}/files/count"
+    assert team.viewer.client.get(count, params={"q": "labels.car.model = 1"}).json()["count"] == 1
+
+    accepted = team.admin.client.patch(f"{base}/annotations/{pre['id']}", json={"version": 1, "source": "human"})
+    assert accepted.status_code == 200, accepted.text
+    body = accepted.json()
+    assert (body["source"], body["model_name"], body["score"], body["version"]) == ("human", "owlv2", 0.8, 2)
+    history = team.viewer.client.get(f"{base}/annotations/{pre['id']}/versions").json()["items"]
+    assert [v["source"] for v in history] == ["model", "human"]
+    # The label counts follow the source, so queries see the change at once.
+    assert team.viewer.client.get(count, params={"q": "labels.car.model = 1"}).json()["count"] == 0
+    assert team.viewer.client.get(count, params={"q": "labels.car.human = 1 and labels.car = 1"}).json()["count"] == 1
+
+    # Nobody turns human work back into a model's.
+    back = team.editor.client.patch(f"{base}/annotations/{pre['id']}", json={"version": 2, "source": "model"})
+    assert back.status_code == 422

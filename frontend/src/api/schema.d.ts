@@ -1059,6 +1059,11 @@ export interface components {
             label_id?: number | null;
             /** Score */
             score?: number | null;
+            /**
+             * Source
+             * @description 'human' when a person accepts or corrects a pre-label: it then counts as human work (model name and score stay as provenance; the model's version stays in the history)
+             */
+            source?: "human" | null;
             /** Version */
             version: number;
         };

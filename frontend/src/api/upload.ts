@@ -24,16 +24,18 @@ export function batches(files: readonly File[], maxFiles = 50, maxBytes = 64 << 
   return out;
 }
 
-/** POST one batch as multipart `files`; resolves with the server's result, rejects with ApiError. */
+/** POST one batch as multipart `files` (into a dataset too, if given); resolves with the server's result, rejects with ApiError. */
 export function uploadBatch(
   projectId: number,
   files: readonly File[],
   onProgress: (p: UploadProgress) => void,
   signal?: AbortSignal,
+  datasetId: number | null = null,
 ): Promise<Schemas["UploadResult"]> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     for (const f of files) form.append("files", f, f.name);
+    if (datasetId !== null) form.append("dataset_id", String(datasetId));
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/api/v1/projects/${projectId}/files`);
     xhr.responseType = "json";

@@ -1,4 +1,7 @@
-/** Thumbnails in a virtualised grid: only the visible rows exist in the DOM; pages load as you scroll. */
+/**
+ * Thumbnails in a virtualised grid: only the visible rows exist in the DOM; pages load as you scroll.
+ * Optionally each cell has a checkbox, for acting on several files (datasets).
+ */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
@@ -10,9 +13,12 @@ interface Props {
   files: readonly FileRead[];
   hasMore: boolean;
   loadMore(): void;
+  /** With these, each cell has a checkbox (shift-click selects a range). */
+  selected?: ReadonlySet<number>;
+  onSelect?(fileId: number, shift: boolean): void;
 }
 
-export function FileGrid({ files, hasMore, loadMore }: Props) {
+export function FileGrid({ files, hasMore, loadMore, selected, onSelect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(1000);
   useEffect(() => {
@@ -40,7 +46,12 @@ export function FileGrid({ files, hasMore, loadMore }: Props) {
           <li key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)` }}>
             <ul className="grid-cells" style={{ gridTemplateColumns: `repeat(${columns}, ${CELL - 12}px)` }}>
               {files.slice(row.index * columns, row.index * columns + columns).map((f) => (
-                <li key={f.id} className="cell">
+                <li key={f.id} className={selected?.has(f.id) ? "cell selected" : "cell"}>
+                  {onSelect && (
+                    <input type="checkbox" className="cell-check" aria-label={`Select ${f.name}`}
+                           checked={selected?.has(f.id) ?? false} onChange={() => undefined}
+                           onClick={(e) => onSelect(f.id, e.shiftKey)} />
+                  )}
                   <Link to={`${f.id}`} className="thumb-link" title={f.name}>
                     {f.thumbnail_url ? (
                       <img src={f.thumbnail_url} alt="" loading="lazy" width={160} height={160} />

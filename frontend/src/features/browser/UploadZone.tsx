@@ -16,7 +16,8 @@ interface Batch {
 
 let nextBatch = 0;
 
-export function UploadZone({ projectId }: { projectId: number }) {
+/** Uploads go into the project and, when one is given (the dataset being browsed), into that dataset. */
+export function UploadZone({ projectId, datasetId = null }: { projectId: number; datasetId?: number | null }) {
   const qc = useQueryClient();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
@@ -37,7 +38,7 @@ export function UploadZone({ projectId }: { projectId: number }) {
     for (const { group, job } of planned) {
       patch(job.id, { state: "uploading" });
       try {
-        const result = await uploadBatch(projectId, group, (p) => patch(job.id, { loaded: p.loaded }));
+        const result = await uploadBatch(projectId, group, (p) => patch(job.id, { loaded: p.loaded }), undefined, datasetId);
         const dup = result.items.filter((i) => i.status === "duplicate").length;
         patch(job.id, {
           state: "done", loaded: job.total,
@@ -47,6 +48,7 @@ export function UploadZone({ projectId }: { projectId: number }) {
         patch(job.id, { state: "failed", message: errorMessage(err) });
       }
       await qc.invalidateQueries({ queryKey: fileKeys.list(projectId) });
+      if (datasetId !== null) await qc.invalidateQueries({ queryKey: ["projects", projectId, "datasets"] });
     }
   }
 
@@ -61,7 +63,7 @@ export function UploadZone({ projectId }: { projectId: number }) {
       <div className={over ? "dropzone over" : "dropzone"} data-testid="dropzone"
            onDragOver={(e) => { e.preventDefault(); setOver(true); }}
            onDragLeave={() => setOver(false)} onDrop={onDrop}>
-        <p>Drop images (JPEG, PNG, WebP) or texts (.txt, .jsonl) here, or</p>
+        <p>Drop images (JPEG, PNG, WebP) or texts (.txt, .jsonl) here{datasetId !== null ? " (they join this dataset too)" : ""}, or</p>
         <button type="button" onClick={() => input.current?.click()}>Choose files…</button>
         <input ref={input} type="file" multiple hidden aria-label="Files to upload"
                accept="image/jpeg,image/png,image/webp,.txt,.jsonl,text/plain"

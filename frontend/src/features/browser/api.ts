@@ -1,6 +1,6 @@
 /** Files of a project: cursor pages, one file, its annotation history. */
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { api, unwrap, type Schemas } from "../../api/client";
+import { ApiError, api, unwrap, type Schemas } from "../../api/client";
 
 export type FileRead = Schemas["FileRead"];
 export type FileKind = Schemas["FileKind"];
@@ -8,6 +8,9 @@ export type FileKind = Schemas["FileKind"];
 export interface FileFilter {
   readonly name: string;
   readonly kind: FileKind | "";
+  /** A query in the query language (docs/query.md); empty: every file. */
+  readonly q?: string;
+  readonly datasetId?: number | null;
 }
 
 export const fileKeys = {
@@ -27,11 +30,29 @@ export function useFilePages(projectId: number, filter: FileFilter) {
       unwrap(await api.GET("/api/v1/projects/{project_id}/files", {
         params: {
           path: { project_id: projectId },
-          query: { limit: PAGE_SIZE, cursor: pageParam, name: filter.name || null, kind: filter.kind || null },
+          query: {
+            limit: PAGE_SIZE, cursor: pageParam, name: filter.name || null, kind: filter.kind || null,
+            q: filter.q || null, dataset_id: filter.datasetId ?? null,
+          },
         },
         signal,
       })),
     getNextPageParam: (last) => last.next_cursor ?? null,
+    // A query the server refuses (422) is shown as it is; asking again cannot help.
+    retry: (n, err) => n < 2 && !(err instanceof ApiError && err.status < 500),
+  });
+}
+
+/** How many files a query matches (annotators: among their own files). */
+export function useFileCount(projectId: number, q: string, enabled = true) {
+  return useQuery({
+    queryKey: [...fileKeys.list(projectId), "count", q] as const,
+    enabled,
+    retry: false,
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET("/api/v1/projects/{project_id}/files/count", {
+        params: { path: { project_id: projectId }, query: { q: q || null } }, signal,
+      })).count,
   });
 }
 

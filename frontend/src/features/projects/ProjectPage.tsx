@@ -10,6 +10,7 @@ export function useProjectId(): number {
 
 const TABS = [
   { to: "files", label: "Files" },
+  { to: "datasets", label: "Datasets", hiddenFrom: "annotator" },
   { to: "tasks", label: "Tasks" },
   { to: "schemas", label: "Label schemas" },
   { to: "members", label: "Members" },
@@ -26,7 +27,7 @@ export function ProjectPage() {
         {project.data?.role && <span className="badge">{project.data.role}</span>}
       </div>
       <nav className="tabs" aria-label="Project sections">
-        {TABS.map((t) => (
+        {TABS.filter((t) => t.hiddenFrom !== project.data?.role).map((t) => (
           <NavLink key={t.to} to={t.to} className={({ isActive }) => (isActive ? "tab active" : "tab")}>
             {t.label}
           </NavLink>
