@@ -25,6 +25,7 @@ from backend.label_schemas.router import router as schemas_router
 from backend.projects.router import router as projects_router
 from backend.query.router import router as query_router
 from backend.storage_connections.router import router as storage_connections_router
+from backend.streaming.router import router as streaming_router
 from backend.tasks.router import router as tasks_router
 from backend.webhooks.router import router as webhooks_router
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    annotations_router, tasks_router, events_router, webhooks_router):
         api.include_router(router)
     api.include_router(storage_connections_router)
+    api.include_router(streaming_router)
 
     @api.get("/health", tags=["meta"], summary="Liveness and database reachability")
     def health() -> dict[str, str]:

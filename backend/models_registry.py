@@ -10,6 +10,7 @@ from backend.label_schemas.models import AttributeGroup, Label, LabelSchema
 from backend.projects.models import Member, Project
 from backend.query.models import FileLabelCount
 from backend.storage_connections.models import StorageConnection
+from backend.streaming.models import DatasetSnapshot, SnapshotFile
 from backend.tasks.models import Task
 from backend.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookFanoutCursor, WebhookSubscription
 
@@ -17,5 +18,6 @@ __all__ = [
     "Annotation", "AnnotationVersion", "ApiToken", "AttributeGroup", "Base", "BrowserSession", "Dataset",
     "DatasetFile", "Event", "File", "FileLabelCount", "Label", "LabelSchema", "Member", "Project",
     "StorageConnection", "Task", "User",
+    "DatasetSnapshot", "SnapshotFile",
     "WebhookAttempt", "WebhookDelivery", "WebhookFanoutCursor", "WebhookSubscription",
 ]

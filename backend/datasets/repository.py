@@ -17,6 +17,10 @@ def get(session: Session, project_id: int, dataset_id: int) -> Dataset | None:
     return session.scalar(select(Dataset).where(Dataset.id == dataset_id, Dataset.project_id == project_id))
 
 
+def by_name(session: Session, project_id: int, name: str) -> Dataset | None:
+    return session.scalar(select(Dataset).where(Dataset.project_id == project_id, Dataset.name == name))
+
+
 def name_taken(session: Session, project_id: int, name: str, exclude_id: int | None = None) -> bool:
     stmt = select(func.count()).select_from(Dataset).where(Dataset.project_id == project_id,
                                                            Dataset.name == name)

@@ -86,6 +86,14 @@ class TaskPayload(Payload):
     comment: str | None = None
 
 
+class SnapshotPayload(Payload):
+    snapshot_id: int
+    dataset_id: int | None = None
+    parent_id: int | None = None
+    query: str | None = None
+    file_count: int | None = None
+
+
 @dataclass(frozen=True)
 class EventType:
     """One entry of the catalogue."""
@@ -114,6 +122,9 @@ _ENTRIES = [
     EventType("dataset.deleted", "A dataset was deleted (its files stay).", DatasetPayload),
     EventType("dataset.files_added", "Files were added to a dataset.", DatasetFilesPayload),
     EventType("dataset.files_removed", "Files were removed from a dataset.", DatasetFilesPayload),
+    EventType("snapshot.created", "A dataset or query was resolved into an immutable snapshot for streaming.",
+              SnapshotPayload),
+    EventType("snapshot.deleted", "A snapshot was deleted.", SnapshotPayload),
     EventType("annotation.created", "An annotation was created (version 1).", AnnotationPayload),
     EventType("annotation.updated", "An annotation changed (a new version).", AnnotationPayload),
     EventType("annotation.deleted", "An annotation was deleted (a tombstone version).", AnnotationPayload),

@@ -1,0 +1,87 @@
+"""SQL for snapshots: resolving one in a single INSERT ... SELECT, the manifest, and "as of" batch reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from backend.annotations.models import AnnotationVersion
+from backend.datasets.models import DatasetFile
+from backend.files.models import File
+from backend.label_schemas.models import Label, LabelSchema
+from backend.streaming.models import DatasetSnapshot, SnapshotFile
+
+
+def get(session: Session, project_id: int, snapshot_id: int) -> DatasetSnapshot | None:
+    return session.scalar(select(DatasetSnapshot).where(DatasetSnapshot.id == snapshot_id,
+                                                        DatasetSnapshot.project_id == project_id))
+
+
+def list_snapshots(session: Session, project_id: int, created_by: int | None, after: int | None,
+                   limit: int) -> list[DatasetSnapshot]:
+    stmt = (select(DatasetSnapshot).where(DatasetSnapshot.project_id == project_id)
+            .order_by(DatasetSnapshot.id.desc()).limit(limit))
+    if created_by is not None:
+        stmt = stmt.where(DatasetSnapshot.created_by_id == created_by)
+    if after is not None:
+        stmt = stmt.where(DatasetSnapshot.id < after)
+    return list(session.scalars(stmt))
+
+
+def label_map(session: Session, project_id: int) -> dict[str, Any]:
+    """Every label of the project (archived ones too: old annotations use them), keyed by id."""
+    rows = session.execute(select(Label.id, Label.name, Label.schema_id)
+                           .join(LabelSchema, LabelSchema.id == Label.schema_id)
+                           .where(LabelSchema.project_id == project_id))
+    return {str(r.id): {"name": r.name, "schema_id": r.schema_id} for r in rows}
+
+
+def fill(session: Session, snapshot_id: int, project_id: int, *, visible: ColumnElement[bool],
+         match: ColumnElement[bool], dataset_id: int | None, parent_id: int | None) -> int:
+    """Insert the matching files at positions 0..n-1 (file id order) in one statement; returns n."""
+    conds = [File.project_id == project_id, File.deleted_at.is_(None), visible, match]
+    if dataset_id is not None:
+        conds.append(exists().where(DatasetFile.file_id == File.id, DatasetFile.dataset_id == dataset_id))
+    if parent_id is not None:
+        conds.append(File.id.in_(select(SnapshotFile.file_id).where(SnapshotFile.snapshot_id == parent_id)))
+    source = select(literal(snapshot_id), func.row_number().over(order_by=File.id) - 1, File.id).where(*conds)
+    session.execute(insert(SnapshotFile).from_select(["snapshot_id", "position", "file_id"], source))
+    return int(session.scalar(select(func.count()).select_from(SnapshotFile)
+                              .where(SnapshotFile.snapshot_id == snapshot_id)) or 0)
+
+
+def entries(session: Session, snapshot_id: int, visible: ColumnElement[bool], offset: int,
+            limit: int) -> list[tuple[int, File]]:
+    """Positions ``offset..`` with their files, skipping files the caller may not see."""
+    stmt = (select(SnapshotFile.position, File).join(File, File.id == SnapshotFile.file_id)
+            .where(SnapshotFile.snapshot_id == snapshot_id, SnapshotFile.position >= offset, visible)
+            .order_by(SnapshotFile.position).limit(limit))
+    return [(pos, f) for pos, f in session.execute(stmt).all()]
+
+
+def files_at(session: Session, snapshot_id: int, positions: Sequence[int],
+             visible: ColumnElement[bool]) -> dict[int, tuple[File, bool]]:
+    """position -> (file, whether the caller may see it) for the given positions that exist."""
+    stmt = (select(SnapshotFile.position, File, case((visible, True), else_=False))
+            .join(File, File.id == SnapshotFile.file_id)
+            .where(SnapshotFile.snapshot_id == snapshot_id, SnapshotFile.position.in_(list(positions))))
+    return {pos: (f, bool(ok)) for pos, f, ok in session.execute(stmt).all()}
+
+
+def annotations_as_of(session: Session, file_ids: Sequence[int], as_of: datetime) -> list[AnnotationVersion]:
+    """Each annotation of these files as it stood at ``as_of`` (its newest version by then, unless deleted)."""
+    if not file_ids:
+        return []
+    latest = (select(AnnotationVersion.annotation_id, func.max(AnnotationVersion.version).label("v"))
+              .where(AnnotationVersion.file_id.in_(list(file_ids)), AnnotationVersion.created_at <= as_of)
+              .group_by(AnnotationVersion.annotation_id).subquery())
+    stmt = (select(AnnotationVersion)
+            .join(latest, and_(AnnotationVersion.annotation_id == latest.c.annotation_id,
+                               AnnotationVersion.version == latest.c.v))
+            .where(AnnotationVersion.deleted.is_(False))
+            .order_by(AnnotationVersion.file_id, AnnotationVersion.created_at, AnnotationVersion.annotation_id))
+    return list(session.scalars(stmt))

@@ -1,0 +1,175 @@
+"""Rules for snapshots: what a caller may resolve and read, and how a batch of items is assembled.
+
+Visibility is the files domain's rule (``visible_files_filter``): an annotator's snapshot holds only
+the files of their own tasks, and every batch read checks it again, so a snapshot id shared with
+someone who may see less serves them less (those positions answer ``error: "not_visible"``).
+A snapshot is immutable: a file deleted after it was taken is still served from it (its bytes are
+kept by the soft delete); delete the snapshot to stop that.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import true
+from sqlalchemy.orm import Session
+
+from backend.config import Settings
+from backend.core.errors import AppError, Forbidden, NotFound
+from backend.core.types import utcnow
+from backend.datasets import repository as datasets_repo
+from backend.datasets import service as datasets_service
+from backend.events.service import record
+from backend.files.models import File, FileKind
+from backend.files.service import visible_files_filter
+from backend.files.storage import Storage
+from backend.projects.deps import ProjectAccess
+from backend.query import service as query_service
+from backend.storage_connections import media as remote_media
+from backend.streaming import repository
+from backend.streaming.archive import Member
+from backend.streaming.models import DatasetSnapshot
+from backend.streaming.schemas import SnapshotCreate, SnapshotEntry, SnapshotLabel, SnapshotRead
+
+_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+
+
+def read_model(s: DatasetSnapshot) -> SnapshotRead:
+    """The API shape of a snapshot."""
+    labels = [SnapshotLabel(id=int(k), name=v["name"], schema_id=v["schema_id"]) for k, v in s.labels.items()]
+    return SnapshotRead(id=s.id, project_id=s.project_id, dataset_id=s.dataset_id, parent_id=s.parent_id,
+                        query=s.query, as_of=s.as_of, file_count=s.file_count,
+                        labels=sorted(labels, key=lambda label: label.id), created_by_id=s.created_by_id,
+                        created_at=s.created_at)
+
+
+def get_snapshot(session: Session, access: ProjectAccess, snapshot_id: int, field: str = "path.snapshot_id"
+                 ) -> DatasetSnapshot:
+    """The project's snapshot (annotators: only their own), else 404."""
+    found = repository.get(session, access.project.id, snapshot_id)
+    if found is None or (not access.sees_all_files and found.created_by_id != access.user.id):
+        raise NotFound("snapshot not found", field=field)
+    return found
+
+
+def _dataset_id(session: Session, access: ProjectAccess, data: SnapshotCreate) -> int | None:
+    if data.dataset_id is None and data.dataset is None:
+        return None
+    if not access.sees_all_files:  # annotators see no datasets
+        raise NotFound("dataset not found in this project", field="body.dataset")
+    if data.dataset_id is not None:
+        return datasets_service.get_dataset(session, access, data.dataset_id, field="body.dataset_id").id
+    found = datasets_repo.by_name(session, access.project.id, data.dataset or "")
+    if found is None:
+        raise NotFound(f"no dataset named {data.dataset!r} in this project", field="body.dataset")
+    return found.id
+
+
+def create_snapshot(session: Session, access: ProjectAccess, data: SnapshotCreate) -> DatasetSnapshot:
+    """Resolve a dataset/query/parent once into positions; records ``snapshot.created``."""
+    dataset_id = _dataset_id(session, access, data)
+    parent = get_snapshot(session, access, data.parent_id, "body.parent_id") if data.parent_id else None
+    match = query_service.file_condition(session, access, data.query, "body.query") if data.query else true()
+    snap = DatasetSnapshot(project_id=access.project.id, dataset_id=dataset_id, query=data.query,
+                           parent_id=parent.id if parent else None, created_by_id=access.user.id,
+                           as_of=parent.as_of if parent else utcnow(),
+                           labels=parent.labels if parent else repository.label_map(session, access.project.id))
+    session.add(snap)
+    session.flush()
+    snap.file_count = repository.fill(session, snap.id, access.project.id, visible=visible_files_filter(access),
+                                      match=match, dataset_id=dataset_id, parent_id=parent.id if parent else None)
+    session.flush()
+    record(session, "snapshot.created", project_id=access.project.id, actor_id=access.user.id,
+           payload={"snapshot_id": snap.id, "dataset_id": dataset_id, "parent_id": snap.parent_id,
+                    "query": data.query, "file_count": snap.file_count})
+    return snap
+
+
+def delete_snapshot(session: Session, access: ProjectAccess, snapshot_id: int) -> None:
+    """Delete a snapshot (editors, or whoever made it); records ``snapshot.deleted``."""
+    snap = get_snapshot(session, access, snapshot_id)
+    if access.role.value not in ("admin", "editor") and snap.created_by_id != access.user.id:
+        raise Forbidden("only editors or the snapshot's creator may delete it")
+    session.delete(snap)
+    session.flush()
+    record(session, "snapshot.deleted", project_id=access.project.id, actor_id=access.user.id,
+           payload={"snapshot_id": snapshot_id, "dataset_id": snap.dataset_id, "file_count": snap.file_count})
+
+
+def entries(session: Session, access: ProjectAccess, snap: DatasetSnapshot, offset: int,
+            limit: int) -> list[SnapshotEntry]:
+    """The manifest from ``offset``: position, file id and what a cache needs (visible files only)."""
+    rows = repository.entries(session, snap.id, visible_files_filter(access), offset, limit)
+    return [SnapshotEntry(position=pos, file_id=f.id, kind=f.kind, name=f.name, content_hash=f.content_hash,
+                          size_bytes=f.size_bytes, width=f.width, height=f.height) for pos, f in rows]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch ready to stream: ``batch.json`` and the media members that follow it."""
+
+    manifest: bytes
+    members: list[Member]
+
+
+def _annotation(v: Any, labels: dict[str, Any]) -> dict[str, Any]:
+    label = labels.get(str(v.label_id)) if v.label_id is not None else None
+    return {"id": str(v.annotation_id), "version": v.version, "schema_id": v.schema_id, "label_id": v.label_id,
+            "label": label["name"] if label else None, "type": v.type.value, "geometry": v.geometry,
+            "attributes": v.attributes, "source": v.source, "model_name": v.model_name,
+            "model_version": v.model_version, "score": v.score}
+
+
+def _file_fields(pos: int, f: File) -> dict[str, Any]:
+    return {"position": pos, "file_id": f.id, "kind": f.kind.value, "name": f.name, "mime_type": f.mime_type,
+            "content_hash": f.content_hash, "size_bytes": f.size_bytes, "width": f.width, "height": f.height,
+            "metadata": f.meta, "media": None, "error": None, "annotations": []}
+
+
+def batch(session: Session, settings: Settings, storage: Storage, access: ProjectAccess, snap: DatasetSnapshot,
+          positions: list[int], *, media: bool) -> Batch:
+    """Every database read for these positions, done now; media bytes are read later, while streaming."""
+    found = repository.files_at(session, snap.id, positions, visible_files_filter(access))
+    shown = [pos for pos in positions if pos in found and found[pos][1]]
+    file_ids = sorted({found[pos][0].id for pos in shown})
+    by_file: dict[int, list[dict[str, Any]]] = {}
+    for v in repository.annotations_as_of(session, file_ids, snap.as_of):
+        by_file.setdefault(v.file_id, []).append(_annotation(v, snap.labels))
+    items: list[dict[str, Any]] = []
+    members: list[Member] = []
+    for pos in positions:
+        if pos not in found or not found[pos][1]:
+            items.append({"position": pos, "error": "not_visible"})
+            continue
+        f = found[pos][0]
+        item = _file_fields(pos, f)
+        item["annotations"] = by_file.get(f.id, [])
+        if media:
+            _attach_media(session, settings, storage, f, item, members)
+        items.append(item)
+    body = json.dumps({"snapshot_id": snap.id, "items": items}, separators=(",", ":"), default=str)
+    return Batch(manifest=body.encode(), members=members)
+
+
+def _attach_media(session: Session, settings: Settings, storage: Storage, f: File, item: dict[str, Any],
+                  members: list[Member]) -> None:
+    """Texts go inline in the manifest; images become members (local ones read lazily while streaming)."""
+    try:
+        if f.kind == FileKind.text:
+            item["text"] = remote_media.read_file_bytes(session, settings, storage, f).decode("utf-8-sig")
+            return
+        name = f"{item['position']}{_EXT.get(f.mime_type, '.bin')}"
+        if f.storage_connection_id is not None:  # by reference: fetched now (needs the connection's row)
+            data = remote_media.read_file_bytes(session, settings, storage, f)
+            members.append(Member(name, len(data), lambda: data))
+        elif storage.exists(f.storage_key):
+            key = f.storage_key
+            members.append(Member(name, f.size_bytes, lambda: storage.read(key)))
+        else:
+            item["error"] = "missing"
+            return
+        item["media"] = name
+    except (AppError, OSError) as exc:  # one unreadable file must not fail the whole batch
+        item["error"] = f"unavailable: {getattr(exc, 'message', None) or exc}"

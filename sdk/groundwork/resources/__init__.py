@@ -1,0 +1,1 @@
+"""Resource groups of the client (``client.projects``, ``project.files``, ...)."""
