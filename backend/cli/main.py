@@ -9,6 +9,7 @@ from backend.cli.demo import demo
 from backend.cli.migrate import migrate
 from backend.cli.relay import relay
 from backend.cli.serve import serve
+from backend.cli.worker import blocks, worker
 
 app = typer.Typer(
     name="groundwork",
@@ -21,9 +22,11 @@ app.command()(serve)
 app.command()(migrate)
 app.command()(demo)
 app.command()(relay)
+app.command()(worker)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(events.app, name="events")
+app.add_typer(blocks, name="blocks")
 
 if __name__ == "__main__":
     app()

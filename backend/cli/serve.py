@@ -175,5 +175,7 @@ def serve(
                     reload=True, reload_dirs=[str(Path(__file__).resolve().parents[1])])
         return
     from backend.app import create_app
+    from backend.cli.embedded_worker import embedded_worker
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    with embedded_worker(settings):
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)

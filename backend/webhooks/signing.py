@@ -6,19 +6,18 @@ rotated-out secret is still valid, a second ``v1=`` signed with it follows the f
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
+
+from groundwork.webhooks import SIGNATURE_HEADER, signature, signature_header
 
 from backend.config import Settings
 from backend.core import crypto
 from backend.core.crypto import SecretUnreadable
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  (a marker for people, not a secret)
-SIGNATURE_HEADER = "Groundwork-Signature"
 PURPOSE = "webhook signing"
 
-__all__ = ["SecretUnreadable", "new_secret", "seal", "signature", "signature_header", "unseal"]
+__all__ = ["SIGNATURE_HEADER", "SecretUnreadable", "new_secret", "seal", "signature", "signature_header", "unseal"]
 
 
 def new_secret() -> str:
@@ -34,13 +33,3 @@ def seal(settings: Settings, secret: str) -> str:
 def unseal(settings: Settings, sealed: str) -> str:
     """A stored signing secret in clear; ``SecretUnreadable`` if the server's secret key changed."""
     return crypto.decrypt(settings, sealed, purpose=PURPOSE)
-
-
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """Hex HMAC-SHA256 of ``"<timestamp>.<body>"`` keyed with the secret."""
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-
-
-def signature_header(secrets_: list[str], timestamp: int, body: bytes) -> str:
-    """The ``Groundwork-Signature`` value: the timestamp and one ``v1`` per valid secret."""
-    return ",".join([f"t={timestamp}"] + [f"v1={signature(s, timestamp, body)}" for s in secrets_])

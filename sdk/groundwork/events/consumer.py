@@ -13,6 +13,9 @@ Ack policy:
 Dead letters go to the durable queue ``<queue>.dlq`` with the headers ``x-groundwork-error``,
 ``x-groundwork-attempts`` and ``x-groundwork-failed-at``.
 
+With ``on_batch``, the acks of a batch of deliveries wait until ``on_batch()`` returns (the handler
+gathers, ``on_batch`` writes once); when it raises, every message of the batch takes the retry path.
+
 Delivery is at least once; with an ``IdempotencyStore`` each event id is handled once per consumer
 name (see ``groundwork.events.idempotency``).
 """
@@ -96,8 +99,10 @@ class Consumer:
 
     def __init__(self, connection: kombu.Connection, queue_name: str, patterns: Sequence[str], handler: Handler,
                  *, exchange: str = EXCHANGE, retry: RetryPolicy | None = None,
-                 dedup: IdempotencyStore | None = None, name: str | None = None, prefetch: int = 100) -> None:
+                 dedup: IdempotencyStore | None = None, name: str | None = None, prefetch: int = 100,
+                 on_batch: Callable[[], None] | None = None) -> None:
         self.connection = connection
+        self.on_batch = on_batch
         self.queue_name = queue_name
         self.dlq_name = f"{queue_name}.dlq"
         self.handler = handler
@@ -165,8 +170,12 @@ class Consumer:
                     if self._writes is not None:
                         self._writes.gather()
                     try:
+                        handled = []
                         while self._inbox:
-                            self._handle(self._inbox.popleft())
+                            message = self._inbox.popleft()
+                            if self._handle(message):
+                                handled.append(message)
+                        self._end_batch(handled)
                         self._retry_due()
                     finally:
                         self._flush_writes()
@@ -177,34 +186,53 @@ class Consumer:
         if self._writes is not None:
             self._writes.flush()
 
-    def _handle(self, message: Any) -> None:
+    def _handle(self, message: Any) -> bool:
+        """Handle one delivery; True when it is to be acked once the batch ends (with ``on_batch``)."""
         attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
         try:
             event = EventMessage.from_json(message.body)
         except ValidationError as exc:
             self._dead_letter(message, attempt, f"undecodable event: {exc}")
-            return
+            return False
         try:
             with self.dedup.once(self.name, event.id) if self.dedup else nullcontext(True) as fresh:
                 if fresh:
                     self.handler(event)
         except Reject as exc:
             self._dead_letter(message, attempt, _describe(exc))
-            return
+            return False
         except Exception as exc:
-            log.warning("consumer %s: event %s (%s) failed on attempt %d: %s", self.name, event.id, event.type,
-                        attempt, exc)
-            if attempt >= self.retry.max_attempts:
-                self._dead_letter(message, attempt, _describe(exc))
-            else:
-                due = time.monotonic() + self.retry.delay(attempt)
-                heapq.heappush(self._pending, _Pending(due, next(self._seq), message, attempt, _describe(exc)))
-            return
+            self._failed(message, attempt, exc, f"event {event.id} ({event.type})")
+            return False
         if fresh:
             self.stats.processed += 1
         else:
             self.stats.duplicates += 1
+        if self.on_batch is not None:
+            return True
         message.ack()
+        return False
+
+    def _failed(self, message: Any, attempt: int, exc: Exception, what: str) -> None:
+        log.warning("consumer %s: %s failed on attempt %d: %s", self.name, what, attempt, exc)
+        if attempt >= self.retry.max_attempts:
+            self._dead_letter(message, attempt, _describe(exc))
+        else:
+            due = time.monotonic() + self.retry.delay(attempt)
+            heapq.heappush(self._pending, _Pending(due, next(self._seq), message, attempt, _describe(exc)))
+
+    def _end_batch(self, handled: list[Any]) -> None:
+        """``on_batch`` (e.g. write what the handlers gathered), then ack; if it fails, the batch is retried."""
+        if not handled or self.on_batch is None:
+            return
+        try:
+            self.on_batch()
+        except Exception as exc:
+            for message in handled:
+                self._failed(message, int((message.headers or {}).get(ATTEMPT_HEADER, 1)), exc, "a batch")
+            return
+        for message in handled:
+            message.ack()
 
     def _retry_due(self) -> None:
         now = time.monotonic()
