@@ -12,6 +12,7 @@ from groundwork._base_client import AsyncAPIClient, Connection, SyncAPIClient
 from groundwork.resources._base import ProjectRef
 from groundwork.resources.annotations import Annotations, AsyncAnnotations
 from groundwork.resources.datasets import AsyncDatasets, AsyncSnapshots, Datasets, Snapshots
+from groundwork.resources.exports import Exports
 from groundwork.resources.files import AsyncFiles, Files
 from groundwork.resources.projects import AsyncMembers, AsyncProjects, Members, Projects
 from groundwork.resources.schemas import AsyncSchemas, Schemas
@@ -37,6 +38,7 @@ class ProjectHandle:
         self.datasets = Datasets(client, self._ref)
         self.snapshots = Snapshots(client, self._ref)
         self.workflows = Workflows(client, self._ref)
+        self.exports = Exports(client, self._ref)
 
     @property
     def id(self) -> int:

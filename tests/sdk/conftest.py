@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,15 +35,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def gw_server(settings: Settings, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``groundwork serve`` on the test database (its own data directory); yields the base URL."""
+@contextmanager
+def serve(settings: Settings, data_dir: Path, *, background: bool = False) -> Iterator[str]:
+    """``groundwork serve`` on the test database with its own data directory; yields the base URL."""
     port = _free_port()
-    data_dir = tmp_path_factory.mktemp("served")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDWORK_")}
     env |= {"GROUNDWORK_ENV": "test", "GROUNDWORK_DATABASE_URL": settings.resolved_database_url,
             "GROUNDWORK_DATA_DIR": str(data_dir), "GROUNDWORK_SECRET_KEY": settings.secret_key,
-            "GROUNDWORK_PORT": str(port), "GROUNDWORK_BACKGROUND_WORKERS": "false"}
+            "GROUNDWORK_PORT": str(port), "GROUNDWORK_BACKGROUND_WORKERS": str(background).lower()}
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([sys.executable, "-m", "backend.cli.main", "serve", "--no-demo"], env=env,
@@ -69,6 +69,13 @@ def gw_server(settings: Settings, engine: Engine, tmp_path_factory: pytest.TempP
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="session")
+def gw_server(settings: Settings, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the whole session, background loops off (nothing runs behind the tests' backs)."""
+    with serve(settings, tmp_path_factory.mktemp("served")) as base:
+        yield base
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from groundwork.types._core import (
     UploadItem,
     UploadResult,
 )
+from groundwork.types._exports import Export, ExportFormat, ExportProgress
 from groundwork.types._streaming import Snapshot, SnapshotEntries, SnapshotEntry, SnapshotLabel
 from groundwork.types._workflows import (
     TERMINAL_RUN_STATUSES,
@@ -40,7 +41,8 @@ from groundwork.types._workflows import (
 
 __all__ = [
     "TERMINAL_RUN_STATUSES", "APIModel", "Annotation", "AnnotationDiff", "AnnotationVersion", "Attribute",
-    "BulkResult", "Dataset", "DatasetFilesResult", "File", "Label", "LabelSchema", "Member", "Project", "Role",
+    "BulkResult", "Dataset", "DatasetFilesResult",
+    "Export", "ExportFormat", "ExportProgress", "File", "Label", "LabelSchema", "Member", "Project", "Role",
     "RunSummary", "Snapshot", "SnapshotEntries", "SnapshotEntry", "SnapshotLabel", "Task", "TaskCreateResult",
     "TaskProgress", "TaskSkipped", "UploadItem", "UploadResult", "Workflow", "WorkflowDetail", "WorkflowRun",
     "WorkflowRunDetail", "WorkflowStats", "WorkflowStep", "WorkflowValidation", "WorkflowVersion",
