@@ -19,8 +19,10 @@ from backend.core.limits import BodySizeLimit
 from backend.core.spa import mount_spa
 from backend.datasets.router import router as datasets_router
 from backend.events.router import router as events_router
+from backend.exports.router import router as exports_router
 from backend.files.router import router as files_router
 from backend.files.storage import LocalStorage
+from backend.imports.router import router as imports_router
 from backend.label_schemas.router import router as schemas_router
 from backend.projects.router import router as projects_router
 from backend.query.router import router as query_router
@@ -80,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    annotations_router, tasks_router, events_router, webhooks_router):
         api.include_router(router)
     api.include_router(storage_connections_router)
+    api.include_router(exports_router)
+    api.include_router(imports_router)
     api.include_router(streaming_router)
 
     @api.get("/health", tags=["meta"], summary="Liveness and database reachability")

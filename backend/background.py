@@ -17,6 +17,10 @@ from sqlalchemy import Engine
 from backend.config import Settings
 from backend.core.db import make_session_factory
 from backend.events.relay import build_relay
+from backend.exports.job import EXPORTS
+from backend.files.storage import LocalStorage
+from backend.imports.job import IMPORTS
+from backend.jobs.runner import JobRunner
 from backend.webhooks.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -33,7 +37,9 @@ class Loop:
 def default_loops(settings: Settings, engine: Engine) -> list[Loop]:
     """The loops ``serve`` runs; each feature adds its own here."""
     return [Loop("relay", build_relay(settings, engine).run),
-            Loop("webhooks", Dispatcher(settings, make_session_factory(engine)).run)]
+            Loop("webhooks", Dispatcher(settings, make_session_factory(engine)).run),
+            Loop("jobs", JobRunner(settings, make_session_factory(engine), LocalStorage(settings.media_dir),
+                                   [EXPORTS, IMPORTS], make_session_factory(engine, readonly=True)).run)]
 
 
 @dataclass

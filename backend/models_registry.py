@@ -5,7 +5,9 @@ from backend.auth.models import ApiToken, BrowserSession, User
 from backend.core.models import Base
 from backend.datasets.models import Dataset, DatasetFile
 from backend.events.models import Event
+from backend.exports.models import ExportJob, ExportJobFile
 from backend.files.models import File
+from backend.imports.models import ImportJob, ImportRejection
 from backend.label_schemas.models import AttributeGroup, Label, LabelSchema
 from backend.projects.models import Member, Project
 from backend.query.models import FileLabelCount
@@ -19,5 +21,6 @@ __all__ = [
     "DatasetFile", "Event", "File", "FileLabelCount", "Label", "LabelSchema", "Member", "Project",
     "StorageConnection", "Task", "User",
     "DatasetSnapshot", "SnapshotFile",
+    "ExportJob", "ExportJobFile", "ImportJob", "ImportRejection",
     "WebhookAttempt", "WebhookDelivery", "WebhookFanoutCursor", "WebhookSubscription",
 ]

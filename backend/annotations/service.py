@@ -214,8 +214,13 @@ def check_file_visible(session: Session, access: ProjectAccess, file_id: int) ->
     _visible_file(session, access, file_id, write=False)
 
 
-def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_annotations: int) -> BulkResult:
-    """Append or replace the annotations of many files; all validated before anything is written."""
+def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_annotations: int, *,
+               rejected: list[tuple[int, int, ValidationFailed]] | None = None) -> BulkResult:
+    """Append or replace the annotations of many files; all validated before anything is written.
+
+    With ``rejected`` (imports), an annotation that fails the schema or file checks is left out and
+    noted there as (file index, annotation index, error) instead of failing the whole write.
+    """
     total = sum(len(f.annotations) for f in data.files)
     if total > max_annotations:
         raise ValidationFailed(f"{total} annotations in one request; the limit is {max_annotations}",
@@ -233,8 +238,13 @@ def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_ann
         ids[item.file_id] = []
         for j, ann in enumerate(item.annotations):
             where = f"body.files.{i}.annotations.{j}"
-            spec = specs.get(ann.schema_id or data.schema_id, where)
-            head = _content(ann, spec, file, where)
+            try:
+                head = _content(ann, specs.get(ann.schema_id or data.schema_id, where), file, where)
+            except ValidationFailed as exc:
+                if rejected is None:
+                    raise
+                rejected.append((i, j, exc))
+                continue
             if ann.id is not None:
                 if ann.id in chosen:
                     raise ValidationFailed(f"annotation id {ann.id} is given twice", field=f"{where}.id")

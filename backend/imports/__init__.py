@@ -1,0 +1,1 @@
+"""Imports: annotations from COCO, YOLO and Groundwork JSON Lines, written in the background with a report."""
