@@ -137,6 +137,7 @@ export function toApiUpdate(before: Shape, after: Shape, version: number): S["An
   if (JSON.stringify(before.geometry) !== JSON.stringify(after.geometry))
     body.geometry = toApiGeometry(after.geometry) as unknown as Record<string, unknown>;
   if (JSON.stringify(before.attributes) !== JSON.stringify(after.attributes)) body.attributes = { ...after.attributes };
+  if (before.source === "model" && after.source === "human") body.source = "human"; // accepted or corrected
   return body;
 }
 
@@ -145,6 +146,7 @@ export function sameContent(a: Shape, b: Shape): boolean {
   return (
     a === b ||
     (a.label === b.label &&
+    a.source === b.source &&
     JSON.stringify(a.geometry) === JSON.stringify(b.geometry) &&
     JSON.stringify(a.attributes) === JSON.stringify(b.attributes))
   );

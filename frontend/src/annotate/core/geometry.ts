@@ -162,3 +162,25 @@ export function isDrawable(g: Geometry, minSize = 1): boolean {
       return g.end > g.start && g.start >= 0;
   }
 }
+
+/** The geometry with a new vertex p inserted before index i (polygon, polyline). */
+export function insertVertex(g: Geometry, index: number, p: Point): Geometry {
+  if (g.type !== "polygon" && g.type !== "polyline") return g;
+  const points = [...g.points];
+  points.splice(index, 0, { x: p.x, y: p.y });
+  return { ...g, points };
+}
+
+/**
+ * The geometry without vertex i, or null when the shape would no longer be drawable (a polygon
+ * needs three vertices, a polyline two). A keypoint is not removed but marked not visible.
+ */
+export function removeVertex(g: Geometry, index: number): Geometry | null {
+  if (g.type === "keypoints") {
+    const points = g.points.map((q, i) => (i === index ? { x: 0, y: 0, visible: false } : q));
+    return points.some((q) => q.visible) ? { ...g, points } : null;
+  }
+  if (g.type !== "polygon" && g.type !== "polyline") return null;
+  const out = { ...g, points: g.points.filter((_, i) => i !== index) };
+  return isDrawable(out) ? out : null;
+}

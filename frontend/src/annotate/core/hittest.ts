@@ -16,7 +16,27 @@ export function handlesOf(shape: Shape): { handle: Handle; at: Point }[] {
   if (g.type === "box") return CORNERS.map((corner) => ({ handle: { kind: "corner", corner }, at: cornerPoint(g, corner) }));
   if (g.type === "point") return [{ handle: { kind: "vertex", index: 0 }, at: g }];
   if (g.type === "span") return [];
+  if (g.type === "keypoints") {
+    // Points that are not visible have no position to grab.
+    return g.points.flatMap((p, index) => (p.visible ? [{ handle: { kind: "vertex", index } as const, at: p }] : []));
+  }
   return g.points.map((p, index) => ({ handle: { kind: "vertex", index }, at: p }));
+}
+
+/**
+ * The edge of a polygon or polyline within `tol` of p: the index a vertex inserted there takes
+ * (the edge from vertex i-1 to vertex i answers i). Null when no edge is that near.
+ */
+export function edgeAt(shape: Shape, p: Point, tol: number): number | null {
+  const g = shape.geometry;
+  if (g.type !== "polygon" && g.type !== "polyline") return null;
+  const n = g.points.length;
+  let best: { index: number; d: number } | null = null;
+  for (let i = 0; i + 1 < n + (g.type === "polygon" ? 1 : 0); i++) {
+    const d = distanceToSegment(p, g.points[i]!, g.points[(i + 1) % n]!);
+    if (d <= tol && (best === null || d < best.d)) best = { index: i + 1, d };
+  }
+  return best?.index ?? null;
 }
 
 function nearEdge(shape: Shape, p: Point, tol: number): boolean {

@@ -8,4 +8,5 @@ export * from "./convert";
 export * from "./sync";
 export * from "./render";
 export * from "./text";
+export * from "./prelabels";
 export * from "./tools";

@@ -8,7 +8,7 @@ import { useSchemas } from "../schemas/api";
 import { useTask, type Task } from "../tasks/api";
 import { TaskBar } from "../tasks/TaskBar";
 import { CanvasView, type CanvasHandle } from "./CanvasView";
-import { useEditorKeys, useUnsavedWarning } from "./keys";
+import { useEditorKeys, useToolHint, useUnsavedWarning } from "./keys";
 import { useAnnotationSession } from "./session";
 import { SessionBanners } from "./SessionBanners";
 import { TextAnnotator } from "./TextAnnotator";
@@ -76,11 +76,14 @@ function Annotator(props: AnnotatorProps) {
   const [chosen, setChosen] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const [zoom, setZoom] = useState(1);
+  const [floor, setFloor] = useState(0);
   const type = TOOL_TYPE[toolName];
   const allowed = labels.filter((l) => type === null || l.annotation_types.includes(type));
   const label = allowed.find((l) => l.name === chosen)?.name ?? allowed[0]?.name ?? null;
   const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const colorOf = useMemo(() => (name: string) => colors.get(name) ?? "#ffffff", [colors]);
+  const keypointNames = allowed.find((l) => l.name === label)?.keypoint_names ?? null;
+  const hint = useToolHint(store, tool, { label, keypointNames });
 
   // Shortcuts: the tool gets the key first (Enter closes a polygon, Escape cancels a drag).
   useEditorKeys({
@@ -124,12 +127,16 @@ function Annotator(props: AnnotatorProps) {
                  saveFirst={async () => (unsaved === 0 && session.status.kind !== "conflict") || save()} />
       )}
       <SessionBanners status={session.status} reload={() => void session.load()} />
-      <p className="notice" role="status" aria-live="polite">{notice}</p>
       <div className="annotate-body">
+        {/* Over the canvas, not above it: a message must not move the image under the pointer. */}
+        <div className="canvas-messages">
+          <p className="notice" role="status" aria-live="polite">{notice}</p>
+          <p className="hint" aria-live="polite" data-testid="tool-hint">{hint}</p>
+        </div>
         <CanvasView ref={canvas} store={store} tool={tool} label={label} imageUrl={imageUrl} imageSize={imageSize}
-                    colorOf={colorOf} notify={setNotice} onZoom={setZoom}
+                    colorOf={colorOf} notify={setNotice} onZoom={setZoom} keypointNames={keypointNames} scoreFloor={floor}
                     description={`${fileName}, ${imageSize.width} by ${imageSize.height} pixels, ${store.size} annotations`} />
-        <SidePanel store={store} labels={labels} allowed={allowed} label={label} onLabel={setChosen} />
+        <SidePanel store={store} labels={labels} allowed={allowed} label={label} onLabel={setChosen} floor={floor} onFloor={setFloor} />
       </div>
     </div>
   );

@@ -1,7 +1,9 @@
-/** Labels to draw with, the selected shape (relabel, delete), and the list of every shape. */
+/** Labels to draw with, the selected shape (relabel, accept, delete), pre-labels, and the list of every shape. */
 import { useSyncExternalStore } from "react";
-import type { AnnotationStore, Shape } from "../../annotate/core";
+import { acceptPrelabels, edited, type AnnotationStore, type Shape } from "../../annotate/core";
 import type { Schemas } from "../../api/client";
+import { PrelabelPanel } from "./PrelabelPanel";
+import { ShapeList } from "./ShapeList";
 
 type Label = Schemas["LabelRead"];
 
@@ -16,6 +18,9 @@ interface Props {
   legend?: string;
   /** Show the image editor's shortcut list. */
   help?: boolean;
+  /** The pre-label score floor (image editor). */
+  floor?: number;
+  onFloor?(floor: number): void;
 }
 
 function describe(s: Shape): string {
@@ -23,10 +28,11 @@ function describe(s: Shape): string {
   if (g.type === "box") return `${Math.round(g.w)}×${Math.round(g.h)}`;
   if (g.type === "point") return `(${Math.round(g.x)}, ${Math.round(g.y)})`;
   if (g.type === "span") return `${g.start}–${g.end}`;
+  if (g.type === "keypoints") return `${g.points.filter((p) => p.visible).length}/${g.points.length} visible`;
   return `${g.points.length} points`;
 }
 
-export function SidePanel({ store, labels, allowed, label, onLabel, describeShape, legend = "Label for new shapes", help = true }: Props) {
+export function SidePanel({ store, labels, allowed, label, onLabel, describeShape, legend = "Label for new shapes", help = true, floor, onFloor }: Props) {
   useSyncExternalStore((cb) => store.subscribe(cb), () => store.snapshot);
   const shapes = store.all();
   const selected = store.selection === null ? undefined : store.get(store.selection);
@@ -44,52 +50,70 @@ export function SidePanel({ store, labels, allowed, label, onLabel, describeShap
           </label>
         ))}
       </fieldset>
-      {selected && (
-        <section aria-labelledby="selected-title" className="selected">
-          <h3 id="selected-title">Selected {selected.geometry.type}</h3>
-          <label htmlFor="selected-label">Label</label>
-          <select id="selected-label" value={selected.label}
-                  onChange={(e) => store.update({ ...selected, label: e.target.value }, "relabel")}>
-            {labels.filter((l) => l.annotation_types.includes(selected.geometry.type) || l.name === selected.label)
-              .map((l) => <option key={l.id} value={l.name}>{l.name}</option>)}
-          </select>
-          {selected.source === "model" && (
-            <p className="muted">Pre-label by {selected.modelName ?? "a model"}{selected.score === null ? "" : ` (${Math.round(selected.score * 100)}%)`}</p>
-          )}
-          <button type="button" className="danger" onClick={() => store.remove(selected.id)}>Delete <kbd>Del</kbd></button>
-        </section>
-      )}
-      <section aria-labelledby="shapes-title">
+      {selected && <Selected store={store} shape={selected} labels={labels} />}
+      <PrelabelPanel store={store} shapes={shapes} floor={floor} onFloor={onFloor} />
+      <section aria-labelledby="shapes-title" className="shapes">
         <h3 id="shapes-title">Annotations ({shapes.length})</h3>
-        <ul className="shape-list" data-testid="shape-list">
-          {shapes.map((s) => (
-            <li key={s.id}>
-              <button type="button" aria-pressed={s.id === store.selection} onClick={() => store.select(s.id)}
-                      data-type={s.geometry.type} data-label={s.label}>
-                <span className="swatch" style={{ background: color.get(s.label) ?? "#fff" }} aria-hidden="true" />
-                {s.geometry.type} · {s.label} <span className="muted">{describeShape?.(s) ?? describe(s)}</span>
-                {s.source === "model" && <span className="badge">pre-label</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <ShapeList store={store} shapes={shapes} color={(l) => color.get(l) ?? "#fff"} describe={describeShape ?? describe} />
       </section>
-      {help && <details className="help">
-        <summary>Keyboard shortcuts</summary>
-        <dl>
-          <dt>V / B / P / O</dt><dd>select, box, polygon, point tool</dd>
-          <dt>1–9</dt><dd>choose a label</dd>
-          <dt>Enter / double-click</dt><dd>close the polygon</dd>
-          <dt>Backspace</dt><dd>while drawing: drop the last vertex</dd>
-          <dt>Esc</dt><dd>cancel drawing / deselect</dd>
-          <dt>Delete</dt><dd>delete the selected shape</dd>
-          <dt>Arrows</dt><dd>nudge the selected shape</dd>
-          <dt>Ctrl+Z / Ctrl+Shift+Z</dt><dd>undo / redo</dd>
-          <dt>Ctrl+S</dt><dd>save</dd>
-          <dt>Wheel, + / −, 0</dt><dd>zoom, fit</dd>
-          <dt>Space+drag, middle drag</dt><dd>pan</dd>
-        </dl>
-      </details>}
+      {help && <Shortcuts />}
     </aside>
+  );
+}
+
+function Selected({ store, shape, labels }: { store: AnnotationStore; shape: Shape; labels: readonly Label[] }) {
+  const keypoints = labels.find((l) => l.name === shape.label)?.keypoint_names ?? [];
+  const g = shape.geometry;
+  return (
+    <section aria-labelledby="selected-title" className="selected">
+      <h3 id="selected-title">Selected {g.type}</h3>
+      <label htmlFor="selected-label">Label</label>
+      <select id="selected-label" value={shape.label}
+              onChange={(e) => store.update(edited(shape, { label: e.target.value }), "relabel")}>
+        {labels.filter((l) => l.annotation_types.includes(g.type) || l.name === shape.label)
+          .map((l) => <option key={l.id} value={l.name}>{l.name}</option>)}
+      </select>
+      {g.type === "keypoints" && (
+        <ol className="keypoint-names">
+          {g.points.map((p, i) => <li key={i} className={p.visible ? "" : "muted"}>{keypoints[i] ?? `point ${i + 1}`}{p.visible ? "" : " (not visible)"}</li>)}
+        </ol>
+      )}
+      {shape.source === "model" ? (
+        <div className="prelabel-actions" role="group" aria-label="Pre-label">
+          <p className="muted">Pre-label by {shape.modelName ?? "a model"}{shape.score === null ? "" : ` (${Math.round(shape.score * 100)}%)`}</p>
+          <button type="button" className="primary" onClick={() => acceptPrelabels(store, [shape.id])}>Accept <kbd>A</kbd></button>
+          <button type="button" className="danger" onClick={() => store.remove(shape.id, "reject pre-label")}>Reject <kbd>Del</kbd></button>
+        </div>
+      ) : (
+        <>
+          {shape.modelName && <p className="muted">Accepted from {shape.modelName}{shape.score === null ? "" : ` (${Math.round(shape.score * 100)}%)`}</p>}
+          <button type="button" className="danger" onClick={() => store.remove(shape.id)}>Delete <kbd>Del</kbd></button>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Shortcuts() {
+  return (
+    <details className="help">
+      <summary>Keyboard shortcuts</summary>
+      <dl>
+        <dt>V / B / P / L / O / K</dt><dd>select, box, polygon, polyline, point, keypoints tool</dd>
+        <dt>1–9</dt><dd>choose a label</dd>
+        <dt>Enter / double-click</dt><dd>finish the polygon or polyline</dd>
+        <dt>Backspace</dt><dd>while drawing: drop the last point</dd>
+        <dt>N</dt><dd>keypoints: the next point is not visible</dd>
+        <dt>Alt+click</dt><dd>on an edge: add a vertex; on a vertex: remove it</dd>
+        <dt>A</dt><dd>accept the selected pre-label</dd>
+        <dt>Esc</dt><dd>cancel drawing / deselect</dd>
+        <dt>Delete</dt><dd>delete (reject) the selected shape</dd>
+        <dt>Arrows</dt><dd>nudge the selected shape</dd>
+        <dt>Ctrl+Z / Ctrl+Shift+Z</dt><dd>undo / redo</dd>
+        <dt>Ctrl+S</dt><dd>save</dd>
+        <dt>Wheel, + / −, 0</dt><dd>zoom, fit</dd>
+        <dt>Space+drag, middle drag</dt><dd>pan</dd>
+      </dl>
+    </details>
   );
 }

@@ -8,7 +8,9 @@ const TOOLS: { name: ToolName; label: string; key: string }[] = [
   { name: "select", label: "Select", key: "V" },
   { name: "box", label: "Box", key: "B" },
   { name: "polygon", label: "Polygon", key: "P" },
+  { name: "polyline", label: "Polyline", key: "L" },
   { name: "point", label: "Point", key: "O" },
+  { name: "keypoints", label: "Keypoints", key: "K" },
 ];
 
 interface Props {

@@ -4,8 +4,8 @@
  * on empty space) and draws at most once per animation frame.
  */
 import {
-  type AnnotationStore, type Size, type Tool, type ToolContext, type ToolPointer, type Viewport,
-  IDENTITY, fit, hitTest, newId, panBy, render, toImage, zoomAt,
+  type AnnotationStore, type Shape, type Size, type Tool, type ToolContext, type ToolPointer, type Viewport,
+  IDENTITY, fit, hitTest, newId, panBy, render, shownAt, toImage, zoomAt,
 } from "../../annotate/core";
 
 export interface CanvasInputs {
@@ -13,6 +13,10 @@ export interface CanvasInputs {
   readonly tool: Tool;
   readonly label: string | null;
   readonly imageSize: Size;
+  /** Keypoint names of the label new shapes get (the keypoints tool places them in order). */
+  readonly keypointNames: readonly string[] | null;
+  /** Pre-labels scoring below this (0–1) are neither drawn nor picked. */
+  readonly scoreFloor: number;
   colorOf(label: string): string;
   notify(message: string): void;
   onZoom(scale: number): void;
@@ -25,7 +29,8 @@ export class CanvasController {
   private view: Size = { width: 0, height: 0 };
   private viewport: Viewport = IDENTITY;
   private image: HTMLImageElement | null = null;
-  private fitted = false;
+  // The image follows the view's size until the person zooms or pans (then it stays where they put it).
+  private autoFit = true;
   private frame = 0;
   private pan: { x: number; y: number } | null = null;
   private space = false;
@@ -33,6 +38,7 @@ export class CanvasController {
   private lastDown = { t: 0, x: 0, y: 0 };
   private canvas: HTMLCanvasElement | null = null;
   private cleanup: (() => void)[] = [];
+  private shown: { all: readonly Shape[]; floor: number; list: readonly Shape[] } | null = null;
 
   constructor(private inputs: CanvasInputs) {}
 
@@ -89,7 +95,7 @@ export class CanvasController {
   fit(): void {
     if (this.view.width <= 0) return;
     this.setViewport(fit(this.inputs.imageSize, this.view));
-    this.fitted = true;
+    this.autoFit = true;
   }
 
   key(key: string): boolean {
@@ -101,7 +107,7 @@ export class CanvasController {
   pointerDown(e: PointerEvent): void {
     const canvas = this.canvas;
     if (!canvas) return;
-    canvas.focus();
+    canvas.focus({ preventScroll: true }); // focus for the keys; the view must not jump under the pointer
     canvas.setPointerCapture(e.pointerId);
     const now = performance.now();
     const double = now - this.lastDown.t < DOUBLE_CLICK_MS && Math.hypot(e.clientX - this.lastDown.x, e.clientY - this.lastDown.y) < 6;
@@ -127,7 +133,7 @@ export class CanvasController {
     const ptr = this.pointer(e);
     tool.move(this.context(), ptr);
     if (e.buttons === 0 && tool.name === "select") {
-      const hit = hitTest(store.all(), ptr.p, this.tolerance(), store.selection);
+      const hit = hitTest(this.visible(), ptr.p, this.tolerance(), store.selection);
       this.hover = hit?.id ?? null;
       canvas.style.cursor = hit === null ? "default" : hit.handle === null ? "move" : "crosshair";
     }
@@ -144,18 +150,29 @@ export class CanvasController {
     this.schedule();
   }
 
+  /** The shapes shown: all of them, less pre-labels under the score floor (cached per store change). */
+  private visible(): readonly Shape[] {
+    const { store, scoreFloor } = this.inputs;
+    const all = store.all();
+    if (this.shown?.all !== all || this.shown.floor !== scoreFloor) {
+      this.shown = { all, floor: scoreFloor, list: scoreFloor <= 0 ? all : all.filter(shownAt(scoreFloor)) };
+    }
+    return this.shown.list;
+  }
+
   private tolerance(): number {
     return TOLERANCE_PX / this.viewport.scale;
   }
 
   private context(): ToolContext {
     const { store, label, imageSize, notify } = this.inputs;
-    return { store, label, image: imageSize, tolerance: this.tolerance(), newId, notify };
+    const { keypointNames } = this.inputs;
+    return { store, label, image: imageSize, tolerance: this.tolerance(), newId, notify, keypointNames, visible: () => this.visible() };
   }
 
   private pointer(e: PointerEvent, clicks = 1): ToolPointer {
     const r = this.canvas!.getBoundingClientRect();
-    return { p: toImage(this.viewport, { x: e.clientX - r.left, y: e.clientY - r.top }), button: e.button, clicks, shift: e.shiftKey };
+    return { p: toImage(this.viewport, { x: e.clientX - r.left, y: e.clientY - r.top }), button: e.button, clicks, shift: e.shiftKey, alt: e.altKey };
   }
 
   private wheel(e: WheelEvent): void {
@@ -174,12 +191,13 @@ export class CanvasController {
     c.height = Math.round(height * dpr);
     c.style.width = `${width}px`;
     c.style.height = `${height}px`;
-    if (!this.fitted) this.fit();
+    if (this.autoFit) this.fit();
     this.schedule();
   }
 
   private setViewport(v: Viewport): void {
     this.viewport = v;
+    this.autoFit = false;
     this.inputs.onZoom(v.scale);
     this.schedule();
   }
@@ -195,7 +213,7 @@ export class CanvasController {
     const { store, tool, label, colorOf, imageSize } = this.inputs;
     render(ctx, {
       view: this.view, pixelRatio: window.devicePixelRatio || 1, viewport: this.viewport, image: this.image,
-      imageSize, shapes: store.all(), selectedId: store.selection, hoverId: this.hover,
+      imageSize, shapes: this.visible(), selectedId: store.selection, hoverId: this.hover,
       draft: tool.draft(), draftColor: label ? colorOf(label) : "#ffffff", colorOf,
     });
   }

@@ -1,6 +1,6 @@
-/** Keyboard shortcuts shared by the image and text editors: undo/redo, save, delete, labels 1–9. */
-import { useEffect, useRef } from "react";
-import type { AnnotationStore } from "../../annotate/core";
+/** Keyboard shortcuts shared by the image and text editors: undo/redo, save, delete, accept a pre-label, labels 1–9. */
+import { useEffect, useRef, useState } from "react";
+import { acceptPrelabels, type AnnotationStore, type Tool } from "../../annotate/core";
 
 const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "color", "range"]);
 
@@ -39,6 +39,7 @@ export function useEditorKeys(options: Options): void {
       else if (mod || e.altKey) return;
       else if (extra?.(e)) { /* used by the editor */ }
       else if ((e.key === "Delete" || e.key === "Backspace") && store.selection !== null) store.remove(store.selection);
+      else if (k === "a" && !e.shiftKey && store.selection !== null && acceptPrelabels(store, [store.selection]) > 0) { /* accepted */ }
       else if (/^[1-9]$/.test(e.key) && labels[Number(e.key) - 1]) onLabel(labels[Number(e.key) - 1]!);
       else return;
       e.preventDefault();
@@ -56,4 +57,28 @@ export function useUnsavedWarning(unsaved: number): void {
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
   }, [unsaved]);
+}
+
+/**
+ * What the active tool asks of the person now (e.g. the next keypoint's name). Tools keep their
+ * half-drawn state outside React, so this looks again on every key, click and store change.
+ */
+export function useToolHint(store: AnnotationStore, tool: Tool, ctx: { label: string | null; keypointNames: readonly string[] | null }): string {
+  const [, bump] = useState(0);
+  useEffect(() => {
+    const again = () => bump((n) => n + 1);
+    const off = store.subscribe(again);
+    // After the canvas and the editor keys have handled the event.
+    const later = () => setTimeout(again, 0);
+    window.addEventListener("pointerup", later);
+    window.addEventListener("keyup", later);
+    return () => {
+      off();
+      window.removeEventListener("pointerup", later);
+      window.removeEventListener("keyup", later);
+    };
+  }, [store]);
+  const hint = tool.hint?.({ store, label: ctx.label, keypointNames: ctx.keypointNames, image: { width: 0, height: 0 }, tolerance: 0,
+    newId: () => "", notify: () => undefined });
+  return hint ?? "";
 }

@@ -33,3 +33,9 @@ export function context(store = new AnnotationStore(), label: string | null = "c
 export const at = (x: number, y: number, clicks = 1, button = 0): ToolPointer => ({ p: { x, y }, button, clicks, shift: false });
 
 export const geometries = (store: AnnotationStore): Geometry[] => store.all().map((s) => s.geometry);
+
+/** A press with Alt held (the select tool's vertex editing). */
+export const altAt = (x: number, y: number): ToolPointer => ({ p: { x, y }, button: 0, clicks: 1, shift: false, alt: true });
+
+/** A shape as a model proposed it. */
+export const prelabel = (s: Shape, score = 0.8): Shape => ({ ...s, source: "model", score, modelName: "owlv2" });

@@ -1,8 +1,8 @@
 /** The contract every drawing tool implements: pointer and key events in, store changes out. */
 import type { AnnotationStore } from "../store";
-import type { Geometry, Point, Size } from "../types";
+import type { Geometry, Point, Shape, Size } from "../types";
 
-export type ToolName = "select" | "box" | "polygon" | "point";
+export type ToolName = "select" | "box" | "polygon" | "polyline" | "point" | "keypoints";
 
 export interface ToolContext {
   readonly store: AnnotationStore;
@@ -14,6 +14,10 @@ export interface ToolContext {
   newId(): string;
   /** Tell the person something (e.g. "choose a label first"). */
   notify(message: string): void;
+  /** The names of the keypoints the label of new shapes has (null: it has none). */
+  readonly keypointNames?: readonly string[] | null;
+  /** The shapes a person can see and pick (pre-labels below the score floor are hidden); default: all. */
+  visible?(): readonly Shape[];
 }
 
 export interface ToolPointer {
@@ -23,6 +27,8 @@ export interface ToolPointer {
   /** Click count of this press (2 for the second press of a double click). */
   readonly clicks: number;
   readonly shift: boolean;
+  /** Alt (Option) held: the select tool then adds or removes a vertex. */
+  readonly alt?: boolean;
 }
 
 export interface Tool {
@@ -38,4 +44,6 @@ export interface Tool {
   cancel(ctx: ToolContext): void;
   /** The shape being drawn, for the renderer (null when idle). */
   draft(): Geometry | null;
+  /** What the person should do next, when the tool has something to say (e.g. "click the left hand"). */
+  hint?(ctx: ToolContext): string | null;
 }
