@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, update
@@ -176,3 +177,33 @@ def progress_rows(session: Session, project_id: int) -> list[ProgressRow]:
             .where(Task.project_id == project_id)
             .group_by(Task.schema_id, LabelSchema.name, Task.assignee_id, User.name, Task.kind, Task.status))
     return list(session.execute(stmt).all())
+
+
+def _utc_day(session: Session, column: Any) -> Any:
+    """The UTC calendar day of a timestamp column (PostgreSQL would use the session's time zone)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)  # SQLite stores UTC already
+
+
+ThroughputRow = tuple[str, int | None, Any, int]
+
+
+def throughput_rows(session: Session, project_id: int, start: datetime) -> list[ThroughputRow]:
+    """(measure, assignee id, UTC day, count) of annotate tasks submitted, and approved, since ``start``."""
+    out: list[ThroughputRow] = []
+    measures = (("submitted", Task.submitted_at, Task.submitted_at.is_not(None)),
+                ("approved", Task.completed_at, Task.status == S.approved))
+    for measure, column, condition in measures:
+        day = _utc_day(session, column)
+        stmt = (select(Task.assignee_id, day, func.count(Task.id))
+                .where(Task.project_id == project_id, Task.kind == TaskKind.annotate, condition, column >= start)
+                .group_by(Task.assignee_id, day))
+        out += [(measure, assignee, d, n) for assignee, d, n in session.execute(stmt).all()]
+    return out
+
+
+def user_names(session: Session, user_ids: Collection[int]) -> dict[int, str]:
+    """Display names (the email where a user has no name) of these users."""
+    rows = session.execute(select(User.id, User.name, User.email).where(User.id.in_(user_ids))).all()
+    return {uid: name or email for uid, name, email in rows}

@@ -15,7 +15,7 @@ from backend.auth.deps import CurrentUser
 from backend.core.deps import SessionDep
 from backend.core.pagination import Page, PageDep
 from backend.projects.deps import Annotator, AnyMember, Editor, Reader
-from backend.tasks import actions, service
+from backend.tasks import actions, reports, service
 from backend.tasks.models import TaskKind, TaskStatus
 from backend.tasks.schemas import (
     TaskActionRequest,
@@ -24,6 +24,7 @@ from backend.tasks.schemas import (
     TaskNextRequest,
     TaskProgress,
     TaskRead,
+    TaskThroughput,
     TransitionRead,
 )
 from backend.tasks.transitions import TRANSITIONS
@@ -83,6 +84,15 @@ def next_task(access: Annotator, session: SessionDep, body: TaskNextRequest | No
 def task_progress(access: Reader, session: SessionDep) -> TaskProgress:
     """Progress report for admins, editors and viewers."""
     return service.progress(session, access.project.id)
+
+
+@router.get("/projects/{project_id}/tasks/throughput", response_model=TaskThroughput,
+            summary="Annotate tasks submitted and approved per annotator per day (UTC), over the last days")
+def task_throughput(access: Reader, session: SessionDep,
+                    days: Annotated[int, Query(ge=1, le=366, description="how many days, up to today")] = 30,
+                    ) -> TaskThroughput:
+    """Throughput report for admins, editors and viewers (the Insights page)."""
+    return reports.throughput(session, access.project.id, days)
 
 
 @router.get("/projects/{project_id}/tasks/{task_id}", response_model=TaskRead, summary="One task")

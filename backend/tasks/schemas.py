@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -110,3 +110,26 @@ class TaskProgress(StatusCounts):
     by_kind: list[KindProgress]
     by_schema: list[SchemaProgress]
     by_assignee: list[AssigneeProgress]
+
+
+class ThroughputDay(BaseModel):
+    day: date = Field(description="a UTC day")
+    submitted: int = Field(default=0, description="annotate tasks submitted that day (their latest submission)")
+    approved: int = Field(default=0, description="annotate tasks approved that day")
+
+
+class AnnotatorThroughput(BaseModel):
+    user_id: int | None = Field(description="the assignee; null: tasks that have none any more")
+    name: str | None
+    submitted: int
+    approved: int
+    days: list[ThroughputDay] = Field(description="every day of the range, oldest first (zeros included)")
+
+
+class TaskThroughput(BaseModel):
+    """Work done per annotator per day: what the Insights page charts."""
+
+    since: date
+    until: date
+    totals: list[ThroughputDay] = Field(description="all annotators together, every day of the range")
+    annotators: list[AnnotatorThroughput] = Field(description="most submitted first")

@@ -1,4 +1,5 @@
 /** Routes: the login page, then everything else behind a signed-in user. */
+import { lazy, Suspense, type ReactNode } from "react";
 import { Link, Navigate, createBrowserRouter } from "react-router";
 import { Layout } from "./components/Layout";
 import { AnnotatePage } from "./features/annotate/AnnotatePage";
@@ -13,6 +14,13 @@ import { ProjectPage } from "./features/projects/ProjectPage";
 import { SchemaEditorPage } from "./features/schemas/SchemaEditor";
 import { SchemasTab } from "./features/schemas/SchemasTab";
 import { TasksTab } from "./features/tasks/TasksTab";
+
+// Screens with big libraries (charts) load when first opened, not with the app.
+const InsightsTab = lazy(() => import("./features/insights/InsightsTab").then((m) => ({ default: m.InsightsTab })));
+
+function Later({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<p role="status">Loading…</p>}>{children}</Suspense>;
+}
 
 function NotFound() {
   return (
@@ -41,6 +49,7 @@ export const router = createBrowserRouter([
           { path: "schemas", element: <SchemasTab /> },
           { path: "schemas/:schemaId", element: <SchemaEditorPage /> },
           { path: "tasks", element: <TasksTab /> },
+          { path: "insights", element: <Later><InsightsTab /></Later> },
           { path: "members", element: <MembersTab /> },
         ],
       },

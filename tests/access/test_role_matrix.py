@@ -94,6 +94,7 @@ MATRIX: list[tuple[str, str, Call]] = [
         "file_ids": [w.file_id], "schema_id": w.schema_id, "kind": "review"})),
     ("tasks: next", "AEN", lambda c, w: c.post(f"{w.base}/tasks/next", json={})),
     ("tasks: progress", "AEV", lambda c, w: c.get(f"{w.base}/tasks/progress")),
+    ("tasks: throughput", "AEV", lambda c, w: c.get(f"{w.base}/tasks/throughput", params={"days": 7})),
     ("events: read", "AEV", lambda c, w: c.get(f"{w.base}/events")),
     ("events: replay", "A", lambda c, w: c.post(f"{w.base}/events/replay", json={"after_id": 0})),
 ]

@@ -76,6 +76,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/export-formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The export formats */
+        get: operations["export_formats_api_v1_export_formats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -307,6 +324,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's exports, newest first */
+        get: operations["list_exports_api_v1_projects__project_id__exports_get"];
+        put?: never;
+        /** Start an export (a snapshot as of a time; written in the background) */
+        post: operations["create_export_api_v1_projects__project_id__exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One export: status, progress (files done / total), error, size, download URL */
+        get: operations["get_export_api_v1_projects__project_id__exports__export_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete an export and its output (not while it runs) */
+        delete: operations["delete_export_api_v1_projects__project_id__exports__export_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/exports/{export_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The export's output, streamed (409 until it has succeeded) */
+        get: operations["download_export_api_v1_projects__project_id__exports__export_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/files": {
         parameters: {
             query?: never;
@@ -467,6 +537,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's imports, newest first */
+        get: operations["list_imports_api_v1_projects__project_id__imports_get"];
+        put?: never;
+        /** Import annotations (COCO, YOLO zip, Groundwork JSON Lines); runs in the background */
+        post: operations["create_import_api_v1_projects__project_id__imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import: status, progress (rows), counts, the first rejected rows, error */
+        get: operations["get_import_api_v1_projects__project_id__imports__import_id__get"];
+        put?: never;
+        post?: never;
+        /** Forget an import and its upload (its annotations stay) */
+        delete: operations["delete_import_api_v1_projects__project_id__imports__import_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/imports/{import_id}/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every row the import rejected, with the reason, in upload order */
+        get: operations["import_rejections_api_v1_projects__project_id__imports__import_id__rejections_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/imports/{import_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Continue a failed import after the last row it committed */
+        post: operations["resume_import_api_v1_projects__project_id__imports__import_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/members": {
         parameters: {
             query?: never;
@@ -569,6 +709,76 @@ export interface paths {
         post?: never;
         /** Delete an unused schema */
         delete: operations["delete_schema_api_v1_projects__project_id__schemas__schema_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Snapshots of the project, newest first */
+        get: operations["list_snapshots_api_v1_projects__project_id__snapshots_get"];
+        put?: never;
+        /** Resolve a dataset and/or query once into an immutable snapshot */
+        post: operations["create_snapshot_api_v1_projects__project_id__snapshots_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/snapshots/{snapshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One snapshot */
+        get: operations["get_snapshot_api_v1_projects__project_id__snapshots__snapshot_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a snapshot */
+        delete: operations["delete_snapshot_api_v1_projects__project_id__snapshots__snapshot_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/snapshots/{snapshot_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The snapshot's files by position (what a cache needs to key and check them) */
+        get: operations["snapshot_files_api_v1_projects__project_id__snapshots__snapshot_id__files_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/snapshots/{snapshot_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Many items in one response: annotations as of the snapshot and the media, as a tar stream */
+        get: operations["snapshot_items_api_v1_projects__project_id__snapshots__snapshot_id__items_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -741,6 +951,26 @@ export interface paths {
          * @description Progress report for admins, editors and viewers.
          */
         get: operations["task_progress_api_v1_projects__project_id__tasks_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/tasks/throughput": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Annotate tasks submitted and approved per annotator per day (UTC), over the last days
+         * @description Throughput report for admins, editors and viewers (the Insights page).
+         */
+        get: operations["task_throughput_api_v1_projects__project_id__tasks_throughput_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1111,6 +1341,25 @@ export interface components {
             type: components["schemas"]["AnnotationType"];
             /** Version */
             version: number;
+        };
+        /** AnnotatorThroughput */
+        AnnotatorThroughput: {
+            /** Approved */
+            approved: number;
+            /**
+             * Days
+             * @description every day of the range, oldest first (zeros included)
+             */
+            days: components["schemas"]["ThroughputDay"][];
+            /** Name */
+            name: string | null;
+            /** Submitted */
+            submitted: number;
+            /**
+             * User Id
+             * @description the assignee; null: tasks that have none any more
+             */
+            user_id: number | null;
         };
         /** AssigneeProgress */
         AssigneeProgress: {
@@ -1615,6 +1864,163 @@ export interface components {
             /** Type */
             type: string;
         };
+        /**
+         * ExportCreate
+         * @description Which files (query and/or dataset), which schema's annotations, as of when, and where to write.
+         * @example {
+         *       "format": "coco",
+         *       "query": "labels.car > 3 and labels.pedestrian >= 1",
+         *       "schema_id": 1
+         *     }
+         * @example {
+         *       "as_of": "2026-11-21T10:00:00Z",
+         *       "connection_id": 3,
+         *       "dataset_id": 2,
+         *       "destination": "storage",
+         *       "format": "yolo",
+         *       "prefix": "exports/nightly/",
+         *       "schema_id": 1
+         *     }
+         */
+        ExportCreate: {
+            /**
+             * As Of
+             * @description snapshot time: each annotation as it stood then (default: now); the same snapshot gives the same bytes
+             */
+            as_of?: string | null;
+            /**
+             * Connection Id
+             * @description storage: the project's storage connection
+             */
+            connection_id?: number | null;
+            /**
+             * Dataset Id
+             * @description only files in this dataset (and the query)
+             */
+            dataset_id?: number | null;
+            /**
+             * Destination
+             * @default download
+             * @enum {string}
+             */
+            destination?: "download" | "storage";
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "jsonl" | "coco" | "yolo" | "yolo_seg" | "voc" | "csv" | "jsonl_text" | "spacy" | "conll";
+            /**
+             * Include Media
+             * @description coco, yolo, yolo_seg, voc: put the images in a zip beside the annotations
+             * @default false
+             */
+            include_media?: boolean;
+            /**
+             * Prefix
+             * @description storage: key prefix inside the connection's prefix, e.g. exports/2026-11/
+             * @default
+             */
+            prefix?: string;
+            /**
+             * Query
+             * @description files to export (docs/query.md); empty: every file
+             * @default
+             */
+            query?: string;
+            /**
+             * Schema Id
+             * @description the label schema whose annotations are exported; required except for jsonl (default there: every schema)
+             */
+            schema_id?: number | null;
+        };
+        /** ExportFormatRead */
+        ExportFormatRead: {
+            /** Extension */
+            extension: string;
+            /** Name */
+            name: string;
+            /** Needs Schema */
+            needs_schema: boolean;
+            /** Title */
+            title: string;
+        };
+        /**
+         * ExportRead
+         * @description An export job: poll it until ``status`` is ``succeeded`` (then download) or ``failed`` (see ``error``).
+         */
+        ExportRead: {
+            /**
+             * As Of
+             * Format: date-time
+             */
+            as_of: string;
+            /** Attempts */
+            attempts: number;
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** Dataset Name */
+            dataset_name: string | null;
+            /**
+             * Destination
+             * @enum {string}
+             */
+            destination: "download" | "storage";
+            /**
+             * Download Url
+             * @description API path of the output once it succeeded (download exports)
+             */
+            download_url: string | null;
+            /** Error */
+            error: string | null;
+            /** File Name */
+            file_name: string;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "jsonl" | "coco" | "yolo" | "yolo_seg" | "voc" | "csv" | "jsonl_text" | "spacy" | "conll";
+            /** Id */
+            id: number;
+            /** Include Media */
+            include_media: boolean;
+            /** @description files written so far, of the files the query selected */
+            progress: components["schemas"]["Progress"];
+            /** Project Id */
+            project_id: number;
+            /** Query */
+            query: string;
+            /** Schema Id */
+            schema_id: number | null;
+            /**
+             * Sha256
+             * @description SHA-256 of the output, hex (equal snapshots give equal digests)
+             */
+            sha256: string | null;
+            /** Size Bytes */
+            size_bytes: number | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Stats
+             * @description files and annotations written; what the format could not express, by kind (skipped)
+             */
+            stats: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["JobStatus"];
+            storage: components["schemas"]["StorageTarget"] | null;
+        };
         /** FieldChange */
         FieldChange: {
             /** After */
@@ -1737,6 +2143,120 @@ export interface components {
             status: components["schemas"]["ImportStatus"];
         };
         /**
+         * ImportForm
+         * @description The multipart form of an import; unknown fields are refused.
+         */
+        ImportForm: {
+            /**
+             * As Model
+             * @description import as pre-labels: source 'model' with model_name
+             * @default false
+             */
+            as_model?: boolean;
+            /**
+             * Default Score
+             * @description as_model: the score of rows that carry none
+             */
+            default_score?: number | null;
+            /**
+             * File
+             * @description the annotations: COCO JSON, a YOLO zip, or Groundwork JSON Lines
+             */
+            file: string;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "coco" | "yolo" | "jsonl";
+            /**
+             * Images
+             * @description images to add to the project first (deduplicated by content; a YOLO zip may carry them under images/)
+             */
+            images?: string[];
+            /** Model Name */
+            model_name?: string | null;
+            /** Model Version */
+            model_version?: string | null;
+            /**
+             * Schema Id
+             * @description the label schema the annotations belong to (labels matched by name)
+             */
+            schema_id: number;
+        };
+        /** ImportProgress */
+        ImportProgress: {
+            /**
+             * Done
+             * @description rows handled (written or rejected); an import resumes after them
+             */
+            done: number;
+            /**
+             * Total
+             * @description rows in the upload, once it was read
+             */
+            total: number | null;
+        };
+        /**
+         * ImportRead
+         * @description An import job: poll it until ``status`` is ``succeeded`` or ``failed``.
+         */
+        ImportRead: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Counts
+             * @description rows, annotations (written), rejected, files_created, files_existing, dropped_attributes (name → rows)
+             */
+            counts: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /**
+             * Error
+             * @description why it stopped; what was written before stays (resume it)
+             */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "coco" | "yolo" | "jsonl";
+            /** Id */
+            id: number;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            progress: components["schemas"]["ImportProgress"];
+            /** Project Id */
+            project_id: number;
+            /**
+             * Rejections Sample
+             * @description the first rejected rows (all of them: GET .../rejections)
+             */
+            rejections_sample: components["schemas"]["Rejection"][];
+            /**
+             * Resumable
+             * @description a failed import whose upload is still here: POST .../resume
+             */
+            resumable: boolean;
+            /** Schema Id */
+            schema_id: number;
+            /** Source Name */
+            source_name: string;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["JobStatus"];
+        };
+        /**
          * ImportRequest
          * @example {
          *       "metadata": {
@@ -1820,6 +2340,12 @@ export interface components {
          * @enum {string}
          */
         ItemStatus: "created" | "duplicate" | "restored";
+        /**
+         * JobStatus
+         * @description ``pending`` → ``running`` → ``succeeded`` or ``failed`` (a failed import can go back to pending).
+         * @enum {string}
+         */
+        JobStatus: "pending" | "running" | "succeeded" | "failed";
         /** Keypoint */
         Keypoint: {
             /**
@@ -2013,10 +2539,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ExportRead] */
+        Page_ExportRead_: {
+            /** Items */
+            items: components["schemas"]["ExportRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[FileRead] */
         Page_FileRead_: {
             /** Items */
             items: components["schemas"]["FileRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ImportRead] */
+        Page_ImportRead_: {
+            /** Items */
+            items: components["schemas"]["ImportRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2034,10 +2574,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[Rejection] */
+        Page_Rejection_: {
+            /** Items */
+            items: components["schemas"]["Rejection"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[SchemaRead] */
         Page_SchemaRead_: {
             /** Items */
             items: components["schemas"]["SchemaRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[SnapshotRead] */
+        Page_SnapshotRead_: {
+            /** Items */
+            items: components["schemas"]["SnapshotRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2225,6 +2779,13 @@ export interface components {
              */
             type: "polyline";
         };
+        /** Progress */
+        Progress: {
+            /** Done */
+            done: number;
+            /** Total */
+            total: number | null;
+        };
         /**
          * ProjectCreate
          * @example {
@@ -2305,6 +2866,16 @@ export interface components {
              * @description the query written canonically (keywords lower case, minimal parentheses)
              */
             query: string;
+        };
+        /** Rejection */
+        Rejection: {
+            /** Reason */
+            reason: string;
+            /**
+             * Row
+             * @description where in the upload, e.g. annotations[12] (id 40), labels/a.txt:3, line 7
+             */
+            row: string;
         };
         /**
          * ReplayRequest
@@ -2531,6 +3102,113 @@ export interface components {
             reason: string;
         };
         /**
+         * SnapshotCreate
+         * @description What to resolve: a dataset (by id or name), a query, a parent snapshot to slice — any combination.
+         * @example {
+         *       "dataset": "train"
+         *     }
+         * @example {
+         *       "query": "labels.car > 3"
+         *     }
+         * @example {
+         *       "parent_id": 7,
+         *       "query": "labels.pedestrian >= 1"
+         *     }
+         */
+        SnapshotCreate: {
+            /**
+             * Dataset
+             * @description a dataset name
+             */
+            dataset?: string | null;
+            /** Dataset Id */
+            dataset_id?: number | null;
+            /**
+             * Parent Id
+             * @description slice this snapshot (keeps its as_of)
+             */
+            parent_id?: number | null;
+            /**
+             * Query
+             * @description the query language (docs/query.md)
+             * @default
+             */
+            query?: string;
+        };
+        /** SnapshotEntries */
+        SnapshotEntries: {
+            /** Items */
+            items: components["schemas"]["SnapshotEntry"][];
+            /**
+             * Next Offset
+             * @description pass as offset for the next page; null at the end
+             */
+            next_offset: number | null;
+        };
+        /**
+         * SnapshotEntry
+         * @description One position of a snapshot: which file, and what the SDK needs to cache it.
+         */
+        SnapshotEntry: {
+            /** Content Hash */
+            content_hash: string;
+            /** File Id */
+            file_id: number;
+            /** Height */
+            height: number | null;
+            kind: components["schemas"]["FileKind"];
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Width */
+            width: number | null;
+        };
+        /** SnapshotLabel */
+        SnapshotLabel: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Schema Id */
+            schema_id: number;
+        };
+        /** SnapshotRead */
+        SnapshotRead: {
+            /**
+             * As Of
+             * Format: date-time
+             * @description annotations are served as they stood at this moment
+             */
+            as_of: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** File Count */
+            file_count: number;
+            /** Id */
+            id: number;
+            /**
+             * Labels
+             * @description the project's labels when the snapshot was taken
+             */
+            labels: components["schemas"]["SnapshotLabel"][];
+            /** Parent Id */
+            parent_id: number | null;
+            /** Project Id */
+            project_id: number;
+            /** Query */
+            query: string;
+        };
+        /**
          * SpanGeometry
          * @description Characters ``[start, end)`` of the file's text (offsets count Unicode code points).
          */
@@ -2698,6 +3376,19 @@ export interface components {
          * @enum {string}
          */
         StorageKind: "s3" | "gcs" | "azure";
+        /** StorageTarget */
+        StorageTarget: {
+            /**
+             * Connection Id
+             * @description null when the connection was deleted since
+             */
+            connection_id: number | null;
+            /**
+             * Key
+             * @description the object's full key in the bucket
+             */
+            key: string;
+        };
         /** SuggestionRead */
         SuggestionRead: {
             /**
@@ -2955,6 +3646,32 @@ export interface components {
          * @enum {string}
          */
         TaskStatus: "available" | "in_progress" | "submitted" | "in_review" | "changes_requested" | "approved" | "skipped";
+        /**
+         * TaskThroughput
+         * @description Work done per annotator per day: what the Insights page charts.
+         */
+        TaskThroughput: {
+            /**
+             * Annotators
+             * @description most submitted first
+             */
+            annotators: components["schemas"]["AnnotatorThroughput"][];
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            /**
+             * Totals
+             * @description all annotators together, every day of the range
+             */
+            totals: components["schemas"]["ThroughputDay"][];
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
+        };
         /** TestRequest */
         TestRequest: {
             /**
@@ -2973,6 +3690,27 @@ export interface components {
              * @description every check that ran passed
              */
             ok: boolean;
+        };
+        /** ThroughputDay */
+        ThroughputDay: {
+            /**
+             * Approved
+             * @description annotate tasks approved that day
+             * @default 0
+             */
+            approved?: number;
+            /**
+             * Day
+             * Format: date
+             * @description a UTC day
+             */
+            day: string;
+            /**
+             * Submitted
+             * @description annotate tasks submitted that day (their latest submission)
+             * @default 0
+             */
+            submitted?: number;
         };
         /**
          * TokenCreate
@@ -3691,6 +4429,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventTypeRead"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    export_formats_api_v1_export_formats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFormatRead"][];
                 };
             };
             /** @description Bad request */
@@ -5793,6 +6614,441 @@ export interface operations {
             };
         };
     };
+    list_exports_api_v1_projects__project_id__exports_get: {
+        parameters: {
+            query?: {
+                /** @description opaque cursor from the previous page */
+                cursor?: string | null;
+                /** @description page length */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExportRead_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_export_api_v1_projects__project_id__exports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_export_api_v1_projects__project_id__exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_export_api_v1_projects__project_id__exports__export_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_export_api_v1_projects__project_id__exports__export_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     list_files_api_v1_projects__project_id__files_get: {
         parameters: {
             query?: {
@@ -6971,6 +8227,532 @@ export interface operations {
             };
         };
     };
+    list_imports_api_v1_projects__project_id__imports_get: {
+        parameters: {
+            query?: {
+                /** @description opaque cursor from the previous page */
+                cursor?: string | null;
+                /** @description page length */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ImportRead_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_import_api_v1_projects__project_id__imports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_import_api_v1_projects__project_id__imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_import_api_v1_projects__project_id__imports__import_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    import_rejections_api_v1_projects__project_id__imports__import_id__rejections_get: {
+        parameters: {
+            query?: {
+                /** @description opaque cursor from the previous page */
+                cursor?: string | null;
+                /** @description page length */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                import_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Rejection_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    resume_import_api_v1_projects__project_id__imports__import_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     list_members_api_v1_projects__project_id__members_get: {
         parameters: {
             query?: {
@@ -7877,6 +9659,535 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_snapshots_api_v1_projects__project_id__snapshots_get: {
+        parameters: {
+            query?: {
+                /** @description opaque cursor from the previous page */
+                cursor?: string | null;
+                /** @description page length */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SnapshotRead_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_snapshot_api_v1_projects__project_id__snapshots_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnapshotCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_snapshot_api_v1_projects__project_id__snapshots__snapshot_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                snapshot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_snapshot_api_v1_projects__project_id__snapshots__snapshot_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                snapshot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    snapshot_files_api_v1_projects__project_id__snapshots__snapshot_id__files_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+                snapshot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotEntries"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    snapshot_items_api_v1_projects__project_id__snapshots__snapshot_id__items_get: {
+        parameters: {
+            query: {
+                /** @description false: annotations and fields only */
+                media?: boolean;
+                /** @description e.g. 0-63 or 5,9,2 */
+                positions: string;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+                snapshot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description batch.json (every item's fields and annotations; texts inline), then one member per image named in it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": unknown;
+                };
             };
             /** @description Bad request */
             400: {
@@ -9038,6 +11349,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskProgress"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    task_throughput_api_v1_projects__project_id__tasks_throughput_get: {
+        parameters: {
+            query?: {
+                /** @description how many days, up to today */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskThroughput"];
                 };
             };
             /** @description Bad request */

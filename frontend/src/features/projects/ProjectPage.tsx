@@ -12,6 +12,7 @@ const TABS = [
   { to: "files", label: "Files" },
   { to: "datasets", label: "Datasets", hiddenFrom: "annotator" },
   { to: "tasks", label: "Tasks" },
+  { to: "insights", label: "Insights", hiddenFrom: "annotator" },
   { to: "schemas", label: "Label schemas" },
   { to: "members", label: "Members" },
 ];
