@@ -46,6 +46,22 @@ def _beat(role: str, stop: threading.Event) -> None:
         stop.wait(HEARTBEAT_EVERY_S)
 
 
+def _watch_parent(parent: int) -> None:
+    while True:
+        if os.getppid() != parent:  # the parent (e.g. groundwork serve) died: do not linger as an orphan
+            log.warning("worker: parent process %s is gone; stopping", parent)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        time.sleep(1.0)
+
+
+def exit_with_parent() -> None:
+    """Stop this process when the one named by ``GROUNDWORK_PARENT_PID`` exits (embedded workers)."""
+    parent = os.environ.get("GROUNDWORK_PARENT_PID")
+    if parent and parent.isdigit():
+        threading.Thread(target=_watch_parent, args=(int(parent),), name="gw-parent-watch", daemon=True).start()
+
+
 def start_heartbeat(role: str, stop: threading.Event) -> None:
     """Touch the role's heartbeat file until ``stop`` is set (a daemon thread)."""
     threading.Thread(target=_beat, args=(role, stop), name=f"gw-heartbeat-{role}", daemon=True).start()
@@ -73,6 +89,7 @@ def run_orchestrator(settings: WorkerSettings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     start_heartbeat("orchestrator", stop)
+    exit_with_parent()
     api = register_catalogue(settings, stop)
     Orchestrator(settings, api, load_registry()).run(stop)
 
@@ -85,6 +102,7 @@ def run_executor(settings: WorkerSettings, queues: list[str], concurrency: int, 
     from workflow_service.executor import register_tasks
 
     stop = threading.Event()
+    exit_with_parent()
     register_catalogue(settings, stop)
     app = make_celery(settings)
     register_tasks(app, settings)

@@ -35,7 +35,7 @@ def embedded_worker(settings: Settings) -> Iterator[None]:
         return
     env = {**os.environ, "GROUNDWORK_API_URL": f"http://127.0.0.1:{settings.port}",
            "GROUNDWORK_SERVICE_TOKEN": mint_token(settings), "GROUNDWORK_DATA_DIR": str(settings.data_dir.resolve()),
-           "GROUNDWORK_BROKER_URL": settings.broker_url or ""}
+           "GROUNDWORK_BROKER_URL": settings.broker_url or "", "GROUNDWORK_PARENT_PID": str(os.getpid())}
     base = [sys.executable, "-m", "workflow_service"]
     children = [subprocess.Popen([*base, role], env=env) for role in ("orchestrator", "executor")]  # noqa: S603
     info("  workflows:  an embedded worker runs the workflow blocks (GROUNDWORK_EMBEDDED_WORKER=false to turn off)")

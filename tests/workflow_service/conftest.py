@@ -25,6 +25,8 @@ from backend.auth.schemas import TokenCreate
 from backend.config import Settings
 from backend.core.db import make_session_factory, transaction
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 def _service_token(app: FastAPI, settings: Settings) -> str:
     factory = make_session_factory(app.state.engine)
@@ -49,7 +51,10 @@ def platform(request: pytest.FixtureRequest, app: FastAPI, settings: Settings, m
            "GROUNDWORK_BROKER_URL": RABBIT_URL if kind == "rabbitmq" else "",
            "GROUNDWORK_EVENTS_EXCHANGE": f"gw.test.{run}.events", "GROUNDWORK_WORKER_PREFIX": f"gw.test.{run}",
            "GROUNDWORK_API_URL": f"http://127.0.0.1:{port}", "GROUNDWORK_SERVICE_TOKEN": _service_token(app, settings),
-           "GROUNDWORK_HEARTBEAT_DIR": str(tmp_path), "GROUNDWORK_LOG_LEVEL": "INFO"}
+           "GROUNDWORK_HEARTBEAT_DIR": str(tmp_path), "GROUNDWORK_LOG_LEVEL": "INFO",
+           "GROUNDWORK_PARENT_PID": str(os.getpid()),  # no orphans if the test run dies
+           # the executors import the test blocks' functions (tests.workflow_service.blockfuncs)
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
     if TEST_DB_URL:
         env["GROUNDWORK_DATABASE_URL"] = TEST_DB_URL
     api = httpx.Client(base_url=env["GROUNDWORK_API_URL"], headers={"Authorization": f"Bearer {admin.token}"},
