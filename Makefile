@@ -80,6 +80,8 @@ chromium:
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Playwright keeps screenshots of the key screens in frontend/test-results/screens/ (git-ignored), and a
+# trace and a screenshot of every failure in frontend/test-results/artifacts/.
 frontend-test: $(STAMP) $(UI_BUILD) chromium ## the UI's checks: ESLint, tsc, API-client drift, Vitest, Playwright
 	cd $(UI) && npm run --silent lint && npm run --silent typecheck && npm run --silent check:api \
 		&& npm run --silent test:unit

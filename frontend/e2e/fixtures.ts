@@ -1,4 +1,5 @@
 /** The base URL of the server the global setup started, and the admin's credentials. */
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -38,10 +39,15 @@ export async function login(page: Page, email = admin.email, password = admin.pa
 }
 
 /**
- * Accessibility basics on the current screen: every form control and button has a name, every
- * image has alternative text (empty for decorative ones), and focus shows a visible outline.
+ * Accessibility on the current screen: axe-core's WCAG 2.1 AA rules, then our own basics: every
+ * form control and button has a name, every image has alternative text (empty for decorative
+ * ones), and focus shows a visible outline.
  */
 export async function checkAccessibility(page: Page): Promise<void> {
+  // axe-core: WCAG 2.1 A and AA rules (names, roles, contrast, landmarks...) on the page as it is now.
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const violations = axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  expect(violations, "axe found accessibility violations").toEqual([]);
   const problems = await page.evaluate(() => {
     const out: string[] = [];
     const named = (el: Element) =>

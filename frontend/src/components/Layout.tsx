@@ -18,7 +18,7 @@ export function Layout() {
           </button>
         </nav>
       </header>
-      <main id="main" className="content">
+      <main id="main" className="content" tabIndex={-1}>
         <Outlet />
       </main>
     </div>
