@@ -30,10 +30,20 @@ class ErrorBody(BaseModel):
     detail: dict[str, Any] | None = None
 
 
+class SourceError(BaseModel):
+    """One problem in a submitted document (e.g. a workflow definition), at a 1-based line and column."""
+
+    line: int
+    column: int
+    message: str
+    path: str = ""
+
+
 class ErrorEnvelope(BaseModel):
-    """What every failed request answers."""
+    """What every failed request answers (``errors``: only for documents with positioned problems)."""
 
     error: ErrorBody
+    errors: list[SourceError] | None = None
 
 
 class AppError(Exception):
@@ -50,6 +60,7 @@ class AppError(Exception):
         fields: list[FieldError] | None = None,
         detail: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        errors: list[SourceError] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -58,11 +69,13 @@ class AppError(Exception):
             self.fields.insert(0, FieldError(field=field, message=message))
         self.detail = detail
         self.headers = headers
+        self.errors = errors
 
     def body(self) -> ErrorEnvelope:
         """The envelope for this error."""
         return ErrorEnvelope(
-            error=ErrorBody(code=self.code, message=self.message, fields=self.fields, detail=self.detail)
+            error=ErrorBody(code=self.code, message=self.message, fields=self.fields, detail=self.detail),
+            errors=self.errors,
         )
 
 

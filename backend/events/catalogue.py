@@ -86,6 +86,39 @@ class TaskPayload(Payload):
     comment: str | None = None
 
 
+class WorkflowPayload(Payload):
+    workflow_id: int
+    name: str | None = None
+    version: int | None = Field(default=None, description="the workflow's current version number")
+    enabled: bool | None = None
+    changed: list[str] | None = Field(default=None, description="what changed (updates): definition, enabled")
+
+
+class WorkflowRunPayload(Payload):
+    run_id: int
+    workflow_id: int
+    version_id: int
+    version: int | None = Field(default=None, description="the version number the run executes")
+    status: Literal["pending", "running", "succeeded", "failed", "cancelled"] | None = None
+    trigger_kind: Literal["event", "manual", "schedule"] | None = None
+    event_id: str | None = Field(default=None, description="the event that triggered the run")
+    items: int | None = None
+    error: str | None = None
+
+
+class WorkflowStepPayload(Payload):
+    run_id: int
+    workflow_id: int
+    version: int = Field(description="the version number the run executes")
+    key: str = Field(description="the value the step computes, e.g. `reviewed`")
+    instance: str | None = None
+    block: str | None = None
+    status: Literal["pending", "queued", "running", "waiting", "succeeded", "failed", "skipped", "cancelled"]
+    attempts: int
+    summary: str | None = None
+    error: str | None = None
+
+
 class SnapshotPayload(Payload):
     snapshot_id: int
     dataset_id: int | None = None
@@ -141,6 +174,23 @@ _ENTRIES = [
     EventType("task.skipped", "An annotator skipped a task.", TaskPayload),
     EventType("task.released", "A task went back to the queue.", TaskPayload),
     EventType("task.reopened", "A finished or skipped task was reopened.", TaskPayload),
+    EventType("workflow.created", "A workflow was defined (version 1).", WorkflowPayload),
+    EventType("workflow.updated", "A workflow got a new version, or was enabled or disabled.", WorkflowPayload),
+    EventType("workflow.deleted", "A workflow was deleted with its versions and runs.", WorkflowPayload),
+    EventType("workflow.run.requested", "Someone asked for a manual run; the workflow service starts it.",
+              WorkflowRunPayload),
+    EventType("workflow.run.created", "The workflow service created a run for a trigger (an event or a "
+              "schedule).", WorkflowRunPayload),
+    EventType("workflow.run.started", "A run started executing.", WorkflowRunPayload),
+    EventType("workflow.run.succeeded", "A run finished successfully.", WorkflowRunPayload),
+    EventType("workflow.run.failed", "A run failed (the error says why).", WorkflowRunPayload),
+    EventType("workflow.run.cancelled", "A run was cancelled.", WorkflowRunPayload),
+    EventType("workflow.step.started", "A step started an attempt (one event per attempt).", WorkflowStepPayload),
+    EventType("workflow.step.waiting", "A step waits (for tasks to complete, or an aggregate to fill).",
+              WorkflowStepPayload),
+    EventType("workflow.step.succeeded", "A step finished successfully.", WorkflowStepPayload),
+    EventType("workflow.step.failed", "A step failed after its retries.", WorkflowStepPayload),
+    EventType("workflow.step.skipped", "A step was skipped (its condition did not hold).", WorkflowStepPayload),
 ]
 
 CATALOGUE: dict[str, EventType] = {e.name: e for e in _ENTRIES}

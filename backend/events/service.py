@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -29,4 +30,23 @@ def record_many(session: Session, type_: str, *, project_id: int | None, actor_i
             insert(Event),
             [{"type": type_, "project_id": project_id, "actor_id": actor_id, "payload": p,
               "schema_version": SCHEMA_VERSION} for p in payloads],
+        )
+
+
+class NewEvent(NamedTuple):
+    """One event to record: its type, project, actor and payload."""
+
+    type: str
+    project_id: int | None
+    actor_id: int | None
+    payload: dict[str, Any]
+
+
+def record_all(session: Session, events: Sequence[NewEvent]) -> None:
+    """Add events of any types in one round trip, in the order given."""
+    if events:
+        session.execute(
+            insert(Event),
+            [{"type": e.type, "project_id": e.project_id, "actor_id": e.actor_id, "payload": e.payload,
+              "schema_version": SCHEMA_VERSION} for e in events],
         )

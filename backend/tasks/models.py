@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.models import TimestampedModel
@@ -29,6 +29,7 @@ class TaskStatus(enum.StrEnum):
 
 class Task(TimestampedModel):
     __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("project_id", "external_key"),)
     project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"))
     file_id: Mapped[int] = mapped_column(BigId, ForeignKey("files.id", ondelete="CASCADE"), index=True)
     schema_id: Mapped[int] = mapped_column(BigId, ForeignKey("label_schemas.id", ondelete="CASCADE"))
@@ -45,6 +46,8 @@ class Task(TimestampedModel):
     created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by callers that must not create a task twice (workflow blocks retried after a crash).
+    external_key: Mapped[str | None] = mapped_column(String(200))
 
 
 # The work queue: "the best available task of this kind" is the first entry of one index range.

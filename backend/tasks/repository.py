@@ -62,6 +62,11 @@ def open_tasks_by_file(session: Session, project_id: int, schema_id: int, kind: 
     return dict(session.execute(stmt).all())
 
 
+def task_by_external_key(session: Session, project_id: int, key: str) -> Task | None:
+    """The project's task created with this external key."""
+    return session.scalar(select(Task).where(Task.project_id == project_id, Task.external_key == key))
+
+
 def get_task(session: Session, project_id: int, task_id: int) -> Task | None:
     """The task if it belongs to this project."""
     task = session.get(Task, task_id)

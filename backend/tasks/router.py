@@ -45,10 +45,18 @@ def list_transitions(_: CurrentUser) -> list[TransitionRead]:
 
 
 @router.post("/projects/{project_id}/tasks", response_model=TaskCreateResult,
-             status_code=status.HTTP_201_CREATED, summary="Create tasks in bulk (one per file)")
-def create_tasks(body: TaskCreate, access: Editor, session: SessionDep) -> TaskCreateResult:
-    """Files that already have an open task of the same kind and schema are skipped and reported."""
-    tasks, skipped = service.create_tasks(session, access, body)
+             status_code=status.HTTP_201_CREATED, summary="Create tasks in bulk (one per file)",
+             responses={200: {"model": TaskCreateResult,
+                              "description": "a task with this external_key exists: it is returned in `created`"}})
+def create_tasks(body: TaskCreate, access: Editor, session: SessionDep, response: Response) -> TaskCreateResult:
+    """Files that already have an open task of the same kind and schema are skipped and reported.
+
+    With ``external_key`` (one file) the call is idempotent: the task made with that key, if any, is
+    answered with 200 instead of creating another.
+    """
+    tasks, skipped, existed = service.create_tasks_once(session, access, body)
+    if existed:
+        response.status_code = status.HTTP_200_OK
     return TaskCreateResult(created=[service.read(t, access) for t in tasks], skipped=skipped)
 
 

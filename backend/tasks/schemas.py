@@ -23,6 +23,9 @@ class TaskCreate(StrictInput):
     assignee_id: int | None = Field(default=None, description="a member who may annotate; null: the open queue")
     priority: int = Field(default=0, ge=-1_000_000, le=1_000_000, description="higher is handed out first")
     parent_task_id: int | None = Field(default=None, description="for a review task: the task it reviews")
+    external_key: str | None = Field(default=None, min_length=1, max_length=200,
+                                     description="idempotency key (with exactly one file): when a task with this "
+                                                 "key exists in the project it is returned (200), none is created")
 
 
 class TaskRead(BaseModel):
@@ -44,6 +47,7 @@ class TaskRead(BaseModel):
     updated_at: datetime
     submitted_at: datetime | None
     completed_at: datetime | None
+    external_key: str | None = Field(default=None, description="the idempotency key it was created with")
     actions: list[Action] = Field(default_factory=list, description="what the caller may do now")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.core.errors import FieldError, NotFound, ValidationFailed
+from backend.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backend.core.pagination import Page, PageParams, make_page
 from backend.events.service import record, record_many
 from backend.projects.deps import ProjectAccess
@@ -35,6 +36,10 @@ def event_payload(task: Task, **extra: Any) -> dict[str, Any]:
             "parent_task_id": task.parent_task_id, "version": task.version, **extra}
 
 
+class KeyTaken(Exception):
+    """Another request created the task with this external key first."""
+
+
 def fail(errors: list[FieldError]) -> ValidationFailed:
     """One 422 naming every offending field."""
     message = errors[0].message + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
@@ -51,9 +56,22 @@ def assignee_error(session: Session, project_id: int, user_id: int, field: str) 
     return None
 
 
+def task_with_key(session: Session, access: ProjectAccess, data: TaskCreate) -> Task | None:
+    """The project's task already created with ``data.external_key`` (None: none yet, or no key given)."""
+    if data.external_key is None:
+        return None
+    if len(data.file_ids) != 1:
+        raise ValidationFailed("an external_key names one task: give exactly one file id", field="body.external_key")
+    return repository.task_by_external_key(session, access.project.id, data.external_key)
+
+
 def create_tasks(session: Session, access: ProjectAccess, data: TaskCreate) -> tuple[list[Task],
                                                                                     list[TaskSkipped]]:
-    """One task per file; files that already have an open task of this kind and schema are skipped."""
+    """One task per file; files that already have an open task of this kind and schema are skipped.
+
+    With ``external_key`` (one file) use ``create_tasks_once``; here a key taken by a concurrent request
+    raises ``KeyTaken``.
+    """
     project_id = access.project.id
     errors: list[FieldError] = []
     live = repository.live_file_ids(session, project_id, set(data.file_ids))
@@ -85,10 +103,18 @@ def create_tasks(session: Session, access: ProjectAccess, data: TaskCreate) -> t
             fresh[fid] = None
     tasks = [Task(project_id=project_id, file_id=fid, schema_id=data.schema_id, kind=data.kind,
                   status=TaskStatus.available, assignee_id=data.assignee_id, priority=data.priority,
-                  parent_task_id=data.parent_task_id, created_by_id=access.user.id, version=1)
+                  parent_task_id=data.parent_task_id, created_by_id=access.user.id, version=1,
+                  external_key=data.external_key)
              for fid in fresh]
     session.add_all(tasks)
-    session.flush()
+    if data.external_key is None:
+        session.flush()
+    else:
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError as exc:  # the key was taken by a concurrent request
+            raise KeyTaken(data.external_key) from exc
     created = {t.file_id: t.id for t in tasks}
     skipped = [TaskSkipped(file_id=fid, existing_task_id=existing[fid], reason="an open task already exists")
                for fid in data.file_ids if fid in existing]
@@ -100,6 +126,22 @@ def create_tasks(session: Session, access: ProjectAccess, data: TaskCreate) -> t
         record_many(session, "task.assigned", project_id=project_id, actor_id=access.user.id,
                     payloads=[event_payload(t) for t in tasks])
     return tasks, skipped
+
+
+def create_tasks_once(session: Session, access: ProjectAccess,
+                      data: TaskCreate) -> tuple[list[Task], list[TaskSkipped], bool]:
+    """``create_tasks``, idempotent by ``external_key``: ([the task made with it], [], True) when it exists."""
+    existing = task_with_key(session, access, data)
+    if existing is None:
+        try:
+            tasks, skipped = create_tasks(session, access, data)
+            return tasks, skipped, False
+        except KeyTaken:
+            existing = task_with_key(session, access, data)
+            if existing is None:  # the other request rolled back after all
+                raise Conflict("another request is creating a task with this external_key; retry",
+                               field="body.external_key") from None
+    return [existing], [], True
 
 
 def can_see(access: ProjectAccess, task: Task) -> bool:

@@ -59,6 +59,27 @@ export interface paths {
         patch: operations["update_me_api_v1_auth_me_patch"];
         trace?: never;
     };
+    "/api/v1/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The block catalogue: each block's config JSON Schema, inputs and outputs */
+        get: operations["list_blocks_api_v1_blocks_get"];
+        /**
+         * Register blocks (upsert by slug; service only)
+         * @description ``replace: true`` also removes every block not listed.
+         */
+        put: operations["register_blocks_api_v1_blocks_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/catalogue": {
         parameters: {
             query?: never;
@@ -871,6 +892,9 @@ export interface paths {
         /**
          * Create tasks in bulk (one per file)
          * @description Files that already have an open task of the same kind and schema are skipped and reported.
+         *
+         *     With ``external_key`` (one file) the call is idempotent: the task made with that key, if any, is
+         *     answered with 200 instead of creating another.
          */
         post: operations["create_tasks_api_v1_projects__project_id__tasks_post"];
         delete?: never;
@@ -1101,6 +1125,259 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/workflow-runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run with its step timeline and each step's log tail */
+        get: operations["get_run_api_v1_projects__project_id__workflow_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflow-runs/{run_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a run (and its unfinished steps); a finished run stays as it is */
+        post: operations["cancel_run_api_v1_projects__project_id__workflow_runs__run_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's workflows */
+        get: operations["list_workflows_api_v1_projects__project_id__workflows_get"];
+        put?: never;
+        /**
+         * Define a workflow (version 1) from YAML or JSON
+         * @description 422 with every problem (line, column) for an invalid definition; 409 when the name is taken.
+         */
+        post: operations["create_workflow_api_v1_projects__project_id__workflows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows/{workflow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One workflow with its current source */
+        get: operations["get_workflow_api_v1_projects__project_id__workflows__workflow_id__get"];
+        /** Save a new definition (a new version; none if the source is unchanged) */
+        put: operations["update_workflow_api_v1_projects__project_id__workflows__workflow_id__put"];
+        post?: never;
+        /** Delete a workflow with its versions and runs */
+        delete: operations["delete_workflow_api_v1_projects__project_id__workflows__workflow_id__delete"];
+        options?: never;
+        head?: never;
+        /** Enable or disable a workflow */
+        patch: operations["patch_workflow_api_v1_projects__project_id__workflows__workflow_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows/{workflow_id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unified diff between two versions' sources */
+        get: operations["diff_versions_api_v1_projects__project_id__workflows__workflow_id__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows/{workflow_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A workflow's runs, newest first */
+        get: operations["list_runs_api_v1_projects__project_id__workflows__workflow_id__runs_get"];
+        put?: never;
+        /**
+         * Run now (needs a `manual` trigger); the workflow service picks the run up
+         * @description 422 without a manual trigger, 409 when the workflow is disabled.
+         */
+        post: operations["trigger_run_api_v1_projects__project_id__workflows__workflow_id__runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows/{workflow_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, success rate, durations, items; per day (30 days) and per step */
+        get: operations["workflow_stats_api_v1_projects__project_id__workflows__workflow_id__stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows/{workflow_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version, newest first */
+        get: operations["list_versions_api_v1_projects__project_id__workflows__workflow_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows/{workflow_id}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its source */
+        get: operations["get_version_api_v1_projects__project_id__workflows__workflow_id__versions__number__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/workflows/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a definition without saving it */
+        post: operations["validate_workflow_api_v1_projects__project_id__workflows_validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service/workflow-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs in the given statuses, in id order (recovery after a restart) */
+        get: operations["active_runs_api_v1_service_workflow_runs_get"];
+        put?: never;
+        /**
+         * Create runs for triggers, idempotent by (version, trigger key); one result per item
+         * @description With a filter, only the files matching its query go into ``input.file_ids``; none: no run.
+         */
+        post: operations["create_runs_api_v1_service_workflow_runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service/workflow-runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run with its input and every step with its output */
+        get: operations["get_run_api_v1_service_workflow_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service/workflow-runs/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report run and step states in one batch; terminal states are final */
+        post: operations["report_states_api_v1_service_workflow_runs_report_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every enabled workflow with its current version */
+        get: operations["enabled_workflows_api_v1_service_workflows_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/task-transitions": {
         parameters: {
             query?: never;
@@ -1183,6 +1460,18 @@ export interface components {
          * @enum {string}
          */
         Action: "start" | "submit" | "skip" | "release" | "start_review" | "approve" | "request_changes" | "resume" | "reopen" | "assign";
+        /** ActiveRun */
+        ActiveRun: {
+            /** Project Id */
+            project_id: number;
+            /** Run Id */
+            run_id: number;
+            status: components["schemas"]["RunStatus"];
+            /** Version Id */
+            version_id: number;
+            /** Workflow Id */
+            workflow_id: number;
+        };
         /**
          * AnnotationDiff
          * @description What changed between two versions of one annotation.
@@ -1465,6 +1754,129 @@ export interface components {
          * @enum {string}
          */
         AttributeScope: "file" | "instance";
+        /** BlockCatalogueUpdate */
+        BlockCatalogueUpdate: {
+            /** Blocks */
+            blocks: components["schemas"]["BlockRegister"][];
+            /**
+             * Replace
+             * @description also delete every block not in this list
+             * @default false
+             */
+            replace?: boolean;
+        };
+        /** BlockRead */
+        BlockRead: {
+            /** Config Schema */
+            config_schema: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description: string;
+            /** Error */
+            error: string | null;
+            /** Inputs */
+            inputs: components["schemas"]["PortSpec"][];
+            /** Outputs */
+            outputs: components["schemas"]["PortSpec"][];
+            /** Plugin */
+            plugin: string;
+            /** Queue */
+            queue: string;
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: string;
+        };
+        /**
+         * BlockRegister
+         * @example {
+         *       "config_schema": {
+         *         "properties": {
+         *           "kind": {
+         *             "enum": [
+         *               "annotate",
+         *               "review"
+         *             ]
+         *           }
+         *         },
+         *         "type": "object"
+         *       },
+         *       "description": "Annotate or review tasks for files",
+         *       "inputs": [
+         *         {
+         *           "many": false,
+         *           "name": "files",
+         *           "type": "files"
+         *         }
+         *       ],
+         *       "outputs": [
+         *         {
+         *           "many": false,
+         *           "name": "tasks",
+         *           "type": "tasks"
+         *         }
+         *       ],
+         *       "plugin": "builtin",
+         *       "queue": "cpu",
+         *       "slug": "human_task",
+         *       "title": "Human task",
+         *       "version": "1.0"
+         *     }
+         */
+        BlockRegister: {
+            /**
+             * Config Schema
+             * @description JSON Schema of the block's config
+             */
+            config_schema?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Error
+             * @description why the plugin failed to load; such a block is listed, not usable
+             */
+            error?: string | null;
+            /** Inputs */
+            inputs?: components["schemas"]["PortSpec"][];
+            /** Outputs */
+            outputs?: components["schemas"]["PortSpec"][];
+            /**
+             * Plugin
+             * @description the distribution that provides it, or `builtin`
+             * @default builtin
+             */
+            plugin?: string;
+            /**
+             * Queue
+             * @default cpu
+             */
+            queue?: string;
+            /** Slug */
+            slug: string;
+            /**
+             * Title
+             * @default
+             */
+            title?: string;
+            /**
+             * Version
+             * @default
+             */
+            version?: string;
+        };
         /**
          * BoxGeometry
          * @description Axis-aligned box in image pixels: top-left corner, width and height.
@@ -1696,6 +2108,20 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** DayStats */
+        DayStats: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Failed */
+            failed: number;
+            /** Runs */
+            runs: number;
+            /** Succeeded */
+            succeeded: number;
+        };
         /** DeliveryDetail */
         DeliveryDetail: {
             /**
@@ -1794,10 +2220,12 @@ export interface components {
         };
         /**
          * ErrorEnvelope
-         * @description What every failed request answers.
+         * @description What every failed request answers (``errors``: only for documents with positioned problems).
          */
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
+            /** Errors */
+            errors?: components["schemas"]["SourceError"][] | null;
         };
         /**
          * EventEnvelope
@@ -2458,6 +2886,17 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** LastRun */
+        LastRun: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            status: components["schemas"]["RunStatus"];
+        };
         /**
          * LoginRequest
          * @example {
@@ -2630,6 +3069,20 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[WorkflowRead] */
+        Page_WorkflowRead_: {
+            /** Items */
+            items: components["schemas"]["WorkflowRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[WorkflowRunRead] */
+        Page_WorkflowRunRead_: {
+            /** Items */
+            items: components["schemas"]["WorkflowRunRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** PointGeometry */
         PointGeometry: {
             /** X */
@@ -2779,6 +3232,21 @@ export interface components {
              */
             type: "polyline";
         };
+        /** PortSpec */
+        PortSpec: {
+            /**
+             * Many
+             * @default false
+             */
+            many?: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Type
+             * @default any
+             */
+            type?: string;
+        };
         /** Progress */
         Progress: {
             /** Done */
@@ -2907,11 +3375,168 @@ export interface components {
             requeued: number;
         };
         /**
+         * ReportBody
+         * @example {
+         *       "runs": [
+         *         {
+         *           "run_id": 5,
+         *           "status": "running"
+         *         }
+         *       ],
+         *       "steps": [
+         *         {
+         *           "block": "human_task",
+         *           "instance": "review",
+         *           "key": "reviewed",
+         *           "log": "creating 3 tasks\n",
+         *           "queue": "cpu",
+         *           "run_id": 5,
+         *           "status": "running"
+         *         }
+         *       ]
+         *     }
+         */
+        ReportBody: {
+            /** Runs */
+            runs?: components["schemas"]["RunReport"][];
+            /** Steps */
+            steps?: components["schemas"]["StepReport"][];
+        };
+        /** ReportResult */
+        ReportResult: {
+            /** Runs */
+            runs: components["schemas"]["RunReported"][];
+            /** Steps */
+            steps: components["schemas"]["StepReported"][];
+        };
+        /**
          * Role
          * @description What a member may do in a project, strongest first.
          * @enum {string}
          */
         Role: "admin" | "editor" | "annotator" | "viewer";
+        /** RunCreated */
+        RunCreated: {
+            /** Created */
+            created: boolean;
+            /** Run Id */
+            run_id: number | null;
+            /** Skipped */
+            skipped?: ("filter" | "disabled") | null;
+            status: components["schemas"]["RunStatus"] | null;
+        };
+        /** RunFilter */
+        RunFilter: {
+            /**
+             * File Ids
+             * @description the files the event is about
+             */
+            file_ids: number[];
+            /**
+             * Query
+             * @description the trigger's filter, in the query language
+             */
+            query: string;
+        };
+        /** RunReport */
+        RunReport: {
+            /** Error */
+            error?: string | null;
+            /** Items */
+            items?: number | null;
+            /** Run Id */
+            run_id: number;
+            status?: components["schemas"]["RunStatus"] | null;
+        };
+        /** RunReported */
+        RunReported: {
+            /** Cancel Requested */
+            cancel_requested: boolean;
+            /** Run Id */
+            run_id: number;
+            /** @description the run's status now; null: no such run (deleted), stop */
+            status: components["schemas"]["RunStatus"] | null;
+        };
+        /** RunRequest */
+        RunRequest: {
+            /** Event Id */
+            event_id?: string | null;
+            filter?: components["schemas"]["RunFilter"] | null;
+            /** Input */
+            input?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Trigger Key
+             * @description unique per version: one run per key
+             */
+            trigger_key: string;
+            trigger_kind: components["schemas"]["TriggerKind"];
+            /** Version Id */
+            version_id: number;
+            /** Workflow Id */
+            workflow_id: number;
+        };
+        /**
+         * RunRequests
+         * @example {
+         *       "runs": [
+         *         {
+         *           "event_id": "42",
+         *           "filter": {
+         *             "file_ids": [
+         *               7
+         *             ],
+         *             "query": "file.type = 'text'"
+         *           },
+         *           "input": {
+         *             "event": {
+         *               "type": "file.created"
+         *             }
+         *           },
+         *           "trigger_key": "event:42",
+         *           "trigger_kind": "event",
+         *           "version_id": 3,
+         *           "workflow_id": 1
+         *         }
+         *       ]
+         *     }
+         */
+        RunRequests: {
+            /** Runs */
+            runs: components["schemas"]["RunRequest"][];
+        };
+        /**
+         * RunStatus
+         * @enum {string}
+         */
+        RunStatus: "pending" | "running" | "succeeded" | "failed" | "cancelled";
+        /**
+         * RunTrigger
+         * @example {
+         *       "file_ids": [
+         *         1,
+         *         2
+         *       ],
+         *       "input": {
+         *         "note": "re-run"
+         *       }
+         *     }
+         */
+        RunTrigger: {
+            /**
+             * File Ids
+             * @description files of the project to run on (put in input.file_ids)
+             */
+            file_ids?: number[] | null;
+            /**
+             * Input
+             * @description the run's input (`in`)
+             */
+            input?: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * SchemaCreate
          * @example {
@@ -3094,6 +3719,103 @@ export interface components {
              */
             secret?: string | null;
         };
+        /** ServiceRun */
+        ServiceRun: {
+            /** Cancel Requested */
+            cancel_requested: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Definition
+             * @description the definition of the version the run executes
+             */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Error */
+            error: string | null;
+            /** Event Id */
+            event_id: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Input */
+            input: {
+                [key: string]: unknown;
+            };
+            /** Items */
+            items: number;
+            /** Project Id */
+            project_id: number;
+            /** Run Id */
+            run_id: number;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["RunStatus"];
+            /** Steps */
+            steps: components["schemas"]["ServiceStep"][];
+            /** Trigger Key */
+            trigger_key: string;
+            trigger_kind: components["schemas"]["TriggerKind"];
+            /** Version */
+            version: number;
+            /** Version Id */
+            version_id: number;
+            /** Workflow Id */
+            workflow_id: number;
+        };
+        /** ServiceStep */
+        ServiceStep: {
+            /** Attempts */
+            attempts: number;
+            /** Block */
+            block: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Instance */
+            instance: string | null;
+            /** Items */
+            items: number;
+            /** Key */
+            key: string;
+            /** Output */
+            output: unknown;
+            /** Queue */
+            queue: string | null;
+            /** Queued At */
+            queued_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["StepStatus"];
+            /** Summary */
+            summary: string | null;
+        };
+        /** ServiceWorkflow */
+        ServiceWorkflow: {
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Project Id */
+            project_id: number;
+            /** Version */
+            version: number;
+            /** Version Id */
+            version_id: number;
+            /** Workflow Id */
+            workflow_id: number;
+        };
         /** SkippedObject */
         SkippedObject: {
             /** Key */
@@ -3209,6 +3931,28 @@ export interface components {
             query: string;
         };
         /**
+         * SourceError
+         * @description One problem in a submitted document (e.g. a workflow definition), at a 1-based line and column.
+         */
+        SourceError: {
+            /** Column */
+            column: number;
+            /** Line */
+            line: number;
+            /** Message */
+            message: string;
+            /**
+             * Path
+             * @default
+             */
+            path?: string;
+        };
+        /**
+         * SourceFormat
+         * @enum {string}
+         */
+        SourceFormat: "yaml" | "json";
+        /**
          * SpanGeometry
          * @description Characters ``[start, end)`` of the file's text (offsets count Unicode code points).
          */
@@ -3260,6 +4004,108 @@ export interface components {
              */
             type: "span";
         };
+        /** StepRead */
+        StepRead: {
+            /** Attempts */
+            attempts: number;
+            /** Block */
+            block: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration S */
+            duration_s: number | null;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Instance */
+            instance: string | null;
+            /** Items */
+            items: number;
+            /** Key */
+            key: string;
+            /**
+             * Logs
+             * @description the tail of the step's log
+             */
+            logs: string;
+            /** Output */
+            output: unknown;
+            /** Queue */
+            queue: string | null;
+            /** Queued At */
+            queued_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["StepStatus"];
+            /** Summary */
+            summary: string | null;
+        };
+        /** StepReport */
+        StepReport: {
+            /** Block */
+            block?: string | null;
+            /** Error */
+            error?: string | null;
+            /** Instance */
+            instance?: string | null;
+            /** Items */
+            items?: number | null;
+            /** Key */
+            key: string;
+            /**
+             * Log
+             * @description appended to the step's log
+             */
+            log?: string | null;
+            /**
+             * Output
+             * @description small: ids and summaries; null leaves it as it is
+             */
+            output?: unknown;
+            /** Queue */
+            queue?: string | null;
+            /** Run Id */
+            run_id: number;
+            status: components["schemas"]["StepStatus"];
+            /** Summary */
+            summary?: string | null;
+        };
+        /** StepReported */
+        StepReported: {
+            /** Attempts */
+            attempts: number;
+            /** Created */
+            created: boolean;
+            /** Key */
+            key: string;
+            /** Run Id */
+            run_id: number;
+            /** @description the step's status now; null: no such run (deleted), stop */
+            status: components["schemas"]["StepStatus"] | null;
+        };
+        /** StepStats */
+        StepStats: {
+            /** Duration P50 S */
+            duration_p50_s: number | null;
+            /** Failed */
+            failed: number;
+            /** Key */
+            key: string;
+            /**
+             * Runs
+             * @description runs that reached this step
+             */
+            runs: number;
+        };
+        /**
+         * StepStatus
+         * @enum {string}
+         */
+        StepStatus: "pending" | "queued" | "running" | "waiting" | "succeeded" | "failed" | "skipped" | "cancelled";
         /**
          * StorageConnectionCreate
          * @example {
@@ -3520,6 +4366,11 @@ export interface components {
              */
             assignee_id?: number | null;
             /**
+             * External Key
+             * @description idempotency key (with exactly one file): when a task with this key exists in the project it is returned (200), none is created
+             */
+            external_key?: string | null;
+            /**
              * File Ids
              * @description one task per file; a file may appear once
              */
@@ -3600,6 +4451,11 @@ export interface components {
             created_at: string;
             /** Created By Id */
             created_by_id: number | null;
+            /**
+             * External Key
+             * @description the idempotency key it was created with
+             */
+            external_key?: string | null;
             /** File Id */
             file_id: number;
             /** Id */
@@ -3789,6 +4645,11 @@ export interface components {
             who: components["schemas"]["Who"];
         };
         /**
+         * TriggerKind
+         * @enum {string}
+         */
+        TriggerKind: "event" | "manual" | "schedule";
+        /**
          * UploadForm
          * @description The multipart form of a batch upload; unknown form fields are refused.
          */
@@ -3908,6 +4769,38 @@ export interface components {
             name?: string | null;
             /** Password */
             password?: string | null;
+        };
+        /** VersionDetail */
+        VersionDetail: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            format: components["schemas"]["SourceFormat"];
+            /** Number */
+            number: number;
+            /** Source */
+            source: string;
+        };
+        /** VersionRead */
+        VersionRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            format: components["schemas"]["SourceFormat"];
+            /** Number */
+            number: number;
         };
         /**
          * WebhookCreate
@@ -4066,6 +4959,301 @@ export interface components {
          * @enum {string}
          */
         Who: "claimer" | "assignee" | "assignee_or_editor" | "editor";
+        /**
+         * WorkflowCreate
+         * @example {
+         *       "format": "yaml",
+         *       "source": "name: review texts\non:\n  - event: file.created\n    filter: \"file.type = 'text'\"\n  - manual: true\nblocks:\n  review: {use: human_task, with: {kind: review}}\nworkflow:\n  out: [review, in]\n"
+         *     }
+         */
+        WorkflowCreate: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled?: boolean;
+            /** @description null: JSON if it starts with '{', else YAML */
+            format?: components["schemas"]["SourceFormat"] | null;
+            /**
+             * Source
+             * @description the definition, YAML or JSON
+             */
+            source: string;
+        };
+        /** WorkflowDetail */
+        WorkflowDetail: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current Version */
+            current_version: number;
+            /**
+             * Definition
+             * @description the validated definition (defaults filled in)
+             */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description: string;
+            /** Enabled */
+            enabled: boolean;
+            format: components["schemas"]["SourceFormat"];
+            /** Id */
+            id: number;
+            last_run: components["schemas"]["LastRun"] | null;
+            /** Name */
+            name: string;
+            /** Project Id */
+            project_id: number;
+            /** Source */
+            source: string;
+            /**
+             * Triggers
+             * @description the definition's `on` entries
+             */
+            triggers: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** WorkflowDiff */
+        WorkflowDiff: {
+            /**
+             * Diff
+             * @description unified diff of the two sources (empty when they are equal)
+             */
+            diff: string;
+            /** From */
+            from: number;
+            /** To */
+            to: number;
+        };
+        /**
+         * WorkflowPatch
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        WorkflowPatch: {
+            /** Enabled */
+            enabled: boolean;
+        };
+        /** WorkflowRead */
+        WorkflowRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current Version */
+            current_version: number;
+            /** Description */
+            description: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            last_run: components["schemas"]["LastRun"] | null;
+            /** Name */
+            name: string;
+            /** Project Id */
+            project_id: number;
+            /**
+             * Triggers
+             * @description the definition's `on` entries
+             */
+            triggers: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** WorkflowRunDetail */
+        WorkflowRunDetail: {
+            /** Cancel Requested */
+            cancel_requested: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /**
+             * Duration S
+             * @description started to finished; null until the run has finished
+             */
+            duration_s: number | null;
+            /** Error */
+            error: string | null;
+            /** Event Id */
+            event_id: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Input */
+            input: {
+                [key: string]: unknown;
+            };
+            /** Items */
+            items: number;
+            /** Project Id */
+            project_id: number;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["RunStatus"];
+            /**
+             * Steps
+             * @description in the order they were created
+             */
+            steps: components["schemas"]["StepRead"][];
+            /** Trigger Key */
+            trigger_key: string;
+            trigger_kind: components["schemas"]["TriggerKind"];
+            /**
+             * Version
+             * @description the version number the run executes
+             */
+            version: number;
+            /** Version Id */
+            version_id: number;
+            /** Workflow Id */
+            workflow_id: number;
+        };
+        /** WorkflowRunRead */
+        WorkflowRunRead: {
+            /** Cancel Requested */
+            cancel_requested: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /**
+             * Duration S
+             * @description started to finished; null until the run has finished
+             */
+            duration_s: number | null;
+            /** Error */
+            error: string | null;
+            /** Event Id */
+            event_id: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Items */
+            items: number;
+            /** Project Id */
+            project_id: number;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["RunStatus"];
+            /** Trigger Key */
+            trigger_key: string;
+            trigger_kind: components["schemas"]["TriggerKind"];
+            /**
+             * Version
+             * @description the version number the run executes
+             */
+            version: number;
+            /** Version Id */
+            version_id: number;
+            /** Workflow Id */
+            workflow_id: number;
+        };
+        /** WorkflowStats */
+        WorkflowStats: {
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** Duration P50 S */
+            duration_p50_s: number | null;
+            /** Duration P95 S */
+            duration_p95_s: number | null;
+            /**
+             * Items Processed
+             * @description sum of the runs' items
+             */
+            items_processed: number;
+            /**
+             * Per Day
+             * @description the last 30 days (UTC), oldest first
+             */
+            per_day: components["schemas"]["DayStats"][];
+            /** Runs */
+            runs: number;
+            /** Steps */
+            steps: components["schemas"]["StepStats"][];
+            /**
+             * Success Rate
+             * @description succeeded / (succeeded + failed); null before any finished
+             */
+            success_rate: number | null;
+        };
+        /**
+         * WorkflowUpdate
+         * @description A new definition: a new version (none when the source is the current one, unchanged).
+         * @example {
+         *       "format": "yaml",
+         *       "source": "name: review texts\non:\n  - event: file.created\n    filter: \"file.type = 'text'\"\n  - manual: true\nblocks:\n  review: {use: human_task, with: {kind: review}}\nworkflow:\n  out: [review, in]\n"
+         *     }
+         */
+        WorkflowUpdate: {
+            /** @description null: JSON if it starts with '{', else YAML */
+            format?: components["schemas"]["SourceFormat"] | null;
+            /**
+             * Source
+             * @description the definition, YAML or JSON
+             */
+            source: string;
+        };
+        /**
+         * WorkflowValidate
+         * @description Check a definition without saving it.
+         * @example {
+         *       "format": "yaml",
+         *       "source": "name: review texts\non:\n  - event: file.created\n    filter: \"file.type = 'text'\"\n  - manual: true\nblocks:\n  review: {use: human_task, with: {kind: review}}\nworkflow:\n  out: [review, in]\n"
+         *     }
+         */
+        WorkflowValidate: {
+            /** @description null: JSON if it starts with '{', else YAML */
+            format?: components["schemas"]["SourceFormat"] | null;
+            /**
+             * Source
+             * @description the definition, YAML or JSON
+             */
+            source: string;
+        };
+        /** WorkflowValidated */
+        WorkflowValidated: {
+            /** Name */
+            name: string;
+            /**
+             * Valid
+             * @default true
+             */
+            valid?: boolean;
+            /**
+             * Values
+             * @description the workflow's values in dependency order
+             */
+            values: string[];
+        };
     };
     responses: never;
     parameters: never;
@@ -4346,6 +5534,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_blocks_api_v1_blocks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockRead"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    register_blocks_api_v1_blocks_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockCatalogueUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockRead"][];
                 };
             };
             /** @description Bad request */
@@ -10985,6 +12343,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a task with this external_key exists: it is returned in `created` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskCreateResult"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -12319,6 +13686,1756 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_run_api_v1_projects__project_id__workflow_runs__run_id__get: {
+        parameters: {
+            query?: {
+                /** @description bytes of each step's log */
+                log_tail?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cancel_run_api_v1_projects__project_id__workflow_runs__run_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_workflows_api_v1_projects__project_id__workflows_get: {
+        parameters: {
+            query?: {
+                /** @description opaque cursor from the previous page */
+                cursor?: string | null;
+                /** @description page length */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WorkflowRead_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_workflow_api_v1_projects__project_id__workflows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description invalid definition: `errors` lists each problem with line, column, message, path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_workflow_api_v1_projects__project_id__workflows__workflow_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_workflow_api_v1_projects__project_id__workflows__workflow_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description invalid definition: `errors` lists each problem with line, column, message, path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_workflow_api_v1_projects__project_id__workflows__workflow_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    patch_workflow_api_v1_projects__project_id__workflows__workflow_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    diff_versions_api_v1_projects__project_id__workflows__workflow_id__diff_get: {
+        parameters: {
+            query: {
+                /** @description the older version */
+                from: number;
+                /** @description the newer version */
+                to: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDiff"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_runs_api_v1_projects__project_id__workflows__workflow_id__runs_get: {
+        parameters: {
+            query?: {
+                /** @description opaque cursor from the previous page */
+                cursor?: string | null;
+                /** @description page length */
+                limit?: number;
+                /** @description e.g. running,failed */
+                status?: string[] | null;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WorkflowRunRead_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    trigger_run_api_v1_projects__project_id__workflows__workflow_id__runs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RunTrigger"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunRead"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_stats_api_v1_projects__project_id__workflows__workflow_id__stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowStats"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_projects__project_id__workflows__workflow_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRead"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_version_api_v1_projects__project_id__workflows__workflow_id__versions__number__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+                project_id: number;
+                workflow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    validate_workflow_api_v1_projects__project_id__workflows_validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowValidate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowValidated"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description invalid definition: `errors` lists each problem with line, column, message, path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    active_runs_api_v1_service_workflow_runs_get: {
+        parameters: {
+            query?: {
+                after_id?: number;
+                limit?: number;
+                /** @description comma-separated */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveRun"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_runs_api_v1_service_workflow_runs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequests"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunCreated"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_run_api_v1_service_workflow_runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRun"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    report_states_api_v1_service_workflow_runs_report_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Role too weak */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict or stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; `fields` names each offending field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    enabled_workflows_api_v1_service_workflows_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceWorkflow"][];
                 };
             };
             /** @description Bad request */
