@@ -31,6 +31,7 @@ from backend.core.types import utcnow
 from backend.events import outbox
 from backend.events.leadership import Leadership, leadership_for
 from backend.events.publisher import Publisher
+from backend.events.wake import OUTBOX_WRITTEN
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ class Relay:
                         idle = 0
                     else:  # idle: poll less and less often (up to IDLE_POLL_CAP_S), so a quiet server rests
                         idle += 1
-                        stop.wait(min(self.poll_interval_s * 2 ** min(idle - 1, 8), IDLE_POLL_CAP_S))
+                        if OUTBOX_WRITTEN.wait(min(self.poll_interval_s * 2 ** min(idle - 1, 8), IDLE_POLL_CAP_S)):
+                            OUTBOX_WRITTEN.clear()  # a commit in this process wrote events: look now
             except Exception as exc:
                 failures += 1
                 self.stats.broker_failures += 1

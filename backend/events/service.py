@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from backend.events.models import Event
+from backend.events.wake import WROTE_EVENTS
 
 SCHEMA_VERSION = 1
 
@@ -19,6 +20,7 @@ def record(session: Session, type_: str, *, project_id: int | None, actor_id: in
     event = Event(type=type_, project_id=project_id, actor_id=actor_id, payload=payload,
                   schema_version=SCHEMA_VERSION)
     session.add(event)
+    session.info[WROTE_EVENTS] = True
     return event
 
 
@@ -31,6 +33,7 @@ def record_many(session: Session, type_: str, *, project_id: int | None, actor_i
             [{"type": type_, "project_id": project_id, "actor_id": actor_id, "payload": p,
               "schema_version": SCHEMA_VERSION} for p in payloads],
         )
+        session.info[WROTE_EVENTS] = True
 
 
 class NewEvent(NamedTuple):
@@ -50,3 +53,4 @@ def record_all(session: Session, events: Sequence[NewEvent]) -> None:
             [{"type": e.type, "project_id": e.project_id, "actor_id": e.actor_id, "payload": e.payload,
               "schema_version": SCHEMA_VERSION} for e in events],
         )
+        session.info[WROTE_EVENTS] = True

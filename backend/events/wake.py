@@ -1,0 +1,27 @@
+"""Wakes the in-process relay the moment a transaction that recorded events commits.
+
+An idle relay polls less and less often to rest; without this, the first event after a quiet spell
+would wait up to one idle poll. A relay in another process still finds events by polling.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+WROTE_EVENTS = "groundwork.wrote_events"
+#: Set after a commit that added outbox rows; the relay waits on it between polls.
+OUTBOX_WRITTEN = threading.Event()
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop(WROTE_EVENTS, False):
+        OUTBOX_WRITTEN.set()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(WROTE_EVENTS, None)
