@@ -53,6 +53,8 @@ class Settings(BaseSettings):
                                 description="the built browser UI (served at / when it holds index.html)")
     background_workers: bool = Field(
         default=True, description="run the outbox relay and webhook delivery inside the API process")
+    embedded_worker: bool = Field(
+        default=True, description="serve also runs the workflow service (orchestrator and executor) as child processes")
     webhook_timeout_s: float = Field(
         default=10.0, gt=0, description="seconds a webhook receiver has to connect and to answer each request")
     webhook_max_attempts: int = Field(
