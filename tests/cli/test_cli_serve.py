@@ -88,6 +88,11 @@ def test_serve_runs_a_real_server_on_a_fresh_data_dir(tmp_path: Path) -> None:
         password = (tmp_path / "data" / "admin-password.txt").read_text().strip()
         login = httpx.post(f"{base}/api/v1/auth/login", json={"email": "admin@localhost", "password": password})
         assert login.status_code == 200, login.text
+        # the embedded workflow worker started with serve and published its block catalogue
+        while not any(b["slug"] == "human_task" for b in httpx.get(f"{base}/api/v1/blocks",
+                                                                    cookies=login.cookies).json()):
+            assert time.monotonic() < deadline + 60, "the embedded worker did not register its blocks"
+            time.sleep(0.2)
         assert (tmp_path / "data" / "groundwork.db").exists()
     finally:
         proc.terminate()

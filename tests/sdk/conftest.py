@@ -42,7 +42,8 @@ def serve(settings: Settings, data_dir: Path, *, background: bool = False) -> It
     env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDWORK_")}
     env |= {"GROUNDWORK_ENV": "test", "GROUNDWORK_DATABASE_URL": settings.resolved_database_url,
             "GROUNDWORK_DATA_DIR": str(data_dir), "GROUNDWORK_SECRET_KEY": settings.secret_key,
-            "GROUNDWORK_PORT": str(port), "GROUNDWORK_BACKGROUND_WORKERS": str(background).lower()}
+            "GROUNDWORK_PORT": str(port), "GROUNDWORK_BACKGROUND_WORKERS": str(background).lower(),
+            "GROUNDWORK_EMBEDDED_WORKER": "false"}  # no workflow runs here (tests/workflow_service has them)
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([sys.executable, "-m", "backend.cli.main", "serve", "--no-demo"], env=env,
