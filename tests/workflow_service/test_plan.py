@@ -1,9 +1,12 @@
 """Compiling definitions into plans, resolving values, and evaluating conditions."""
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from groundwork.workflows import DefinitionError
+from groundwork.workflows.source import load
 
 from workflow_service.blocks.registry import load_registry
 from workflow_service.plan import Ref, compile_plan
@@ -79,3 +82,11 @@ def test_conditions(text: str, expected: bool) -> None:
 def test_conditions_never_call_anything() -> None:
     with pytest.raises(ValueError, match="not allowed"):
         condition_holds("__import__('os').system('true')", lambda _: None)
+
+
+def test_the_example_in_the_docs_is_a_valid_workflow_for_the_built_in_blocks() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "workflows.md").read_text()
+    example, _ = load(re.search(r"```yaml\n(.*?)```", docs, re.S).group(1))  # type: ignore[union-attr]
+    plan = compile_plan(example, CATALOGUE)
+    assert plan.nodes["reviewed"].map and plan.nodes["gathered"].wait is not None
+    assert plan.nodes["gathered"].wait.events == 10

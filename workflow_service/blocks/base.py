@@ -121,6 +121,8 @@ def file_ids_of(value: Any) -> list[int]:
     """The file ids a value is about: a list of ids, an event's payload, or a manual run's input."""
     if value is None:
         return []
+    if isinstance(value, int) and not isinstance(value, bool):  # one element of a mapped list
+        return [value]
     if isinstance(value, list):
         out: list[int] = []
         for v in value:

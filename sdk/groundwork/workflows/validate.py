@@ -92,8 +92,10 @@ class _Checker:
             expr, path = vdef.do, (*path, "do")
             if vdef.when is not None:
                 self.check_condition(name, vdef.when, ("workflow", name, "when"))
-        self.heads[name] = self.spec_of(expr[0]) if isinstance(expr, list) and expr and isinstance(expr[0], str) \
-            else None
+        callee = expr[0] if isinstance(expr, list) and expr and isinstance(expr[0], str) else None
+        if callee == MAP and len(expr) > 1 and isinstance(expr[1], str):
+            callee = expr[1]  # [map, block, value]: the value has the mapped block's outputs
+        self.heads[name] = self.spec_of(callee) if callee is not None else None
         result = self.infer(name, expr, path)
         self._state[name] = "done"
         if result is not None:
