@@ -29,7 +29,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml sdk/pyproject.toml constraints.txt | $(BIN)/python
 	@echo "Installing Groundwork and its dependencies into $(VENV)/ (the first time takes a minute or two)..."
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e "./sdk[events,workflows]" -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e "./sdk[events,workflows]" -e ".[dev,ml]"
 	@touch $@
 
 install: $(STAMP) ## create .venv/ and install the project with its dev tools (only when needed)
@@ -101,7 +101,7 @@ migrate: $(STAMP) ## bring the configured database to the newest schema
 	$(BIN)/groundwork migrate
 
 lock: $(STAMP) ## write constraints.txt from what .venv/ has installed
-	@{ echo '# Exact versions of every dependency of the dev environment (pip install -c constraints.txt -e ".[dev]").'; \
+	@{ echo '# Exact versions of every dependency of the dev environment (pip install -c constraints.txt -e ".[dev,ml]").'; \
 	  echo '# Regenerate after changing dependencies in pyproject.toml: make lock'; \
 	  $(BIN)/python -m pip freeze --exclude-editable --exclude groundwork; } > constraints.txt.new
 	@mv constraints.txt.new constraints.txt && touch $(STAMP) && echo "wrote constraints.txt"
