@@ -28,3 +28,9 @@ def fail_on_poison(value: Any, *, ctx: StepContext) -> list[int]:
         if "poison" in name:
             raise ValueError(f"cannot digest {name}")
     return files
+
+
+def sleep_for(value: Any, *, seconds: float = 30.0) -> Any:
+    """Take longer than the step's timeout."""
+    time.sleep(seconds)
+    return value
