@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal, select
+from sqlalchemy import ColumnElement, Row, Text, and_, case, cast, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from backend.annotations.models import AnnotationVersion
@@ -63,25 +63,42 @@ def entries(session: Session, snapshot_id: int, visible: ColumnElement[bool], of
     return [(pos, f) for pos, f in session.execute(stmt).all()]
 
 
+# What a batch needs of each file, as plain rows (building ORM objects would cost more than the query).
+# JSON documents come back as their JSON text: the batch embeds them as they are, never parsing them.
+FILE_COLUMNS = (File.id, File.project_id, File.kind, File.name, File.mime_type, File.content_hash, File.size_bytes,
+                File.width, File.height, cast(File.meta, Text).label("meta_json"), File.storage_key,
+                File.storage_connection_id)
+VERSION_COLUMNS = (AnnotationVersion.annotation_id, AnnotationVersion.version, AnnotationVersion.file_id,
+                   AnnotationVersion.schema_id, AnnotationVersion.label_id, AnnotationVersion.type,
+                   cast(AnnotationVersion.geometry, Text).label("geometry_json"),
+                   cast(AnnotationVersion.attributes, Text).label("attributes_json"), AnnotationVersion.source,
+                   AnnotationVersion.model_name, AnnotationVersion.model_version, AnnotationVersion.score)
+
+
 def files_at(session: Session, snapshot_id: int, positions: Sequence[int],
-             visible: ColumnElement[bool]) -> dict[int, tuple[File, bool]]:
-    """position -> (file, whether the caller may see it) for the given positions that exist."""
-    stmt = (select(SnapshotFile.position, File, case((visible, True), else_=False))
+             visible: ColumnElement[bool]) -> dict[int, tuple[Row[Any], bool]]:
+    """position -> (file row, whether the caller may see it) for the given positions that exist."""
+    stmt = (select(SnapshotFile.position, case((visible, True), else_=False), *FILE_COLUMNS)
             .join(File, File.id == SnapshotFile.file_id)
             .where(SnapshotFile.snapshot_id == snapshot_id, SnapshotFile.position.in_(list(positions))))
-    return {pos: (f, bool(ok)) for pos, f, ok in session.execute(stmt).all()}
+    return {row[0]: (row, bool(row[1])) for row in session.execute(stmt).all()}
 
 
-def annotations_as_of(session: Session, file_ids: Sequence[int], as_of: datetime) -> list[AnnotationVersion]:
+def files_by_id(session: Session, file_ids: Sequence[int]) -> list[File]:
+    """Whole file rows (for the rare files kept in a bucket, whose reading needs them)."""
+    return list(session.scalars(select(File).where(File.id.in_(list(file_ids)))))
+
+
+def annotations_as_of(session: Session, file_ids: Sequence[int], as_of: datetime) -> Sequence[Row[Any]]:
     """Each annotation of these files as it stood at ``as_of`` (its newest version by then, unless deleted)."""
     if not file_ids:
         return []
     latest = (select(AnnotationVersion.annotation_id, func.max(AnnotationVersion.version).label("v"))
               .where(AnnotationVersion.file_id.in_(list(file_ids)), AnnotationVersion.created_at <= as_of)
               .group_by(AnnotationVersion.annotation_id).subquery())
-    stmt = (select(AnnotationVersion)
+    stmt = (select(*VERSION_COLUMNS)
             .join(latest, and_(AnnotationVersion.annotation_id == latest.c.annotation_id,
                                AnnotationVersion.version == latest.c.v))
             .where(AnnotationVersion.deleted.is_(False))
             .order_by(AnnotationVersion.file_id, AnnotationVersion.created_at, AnnotationVersion.annotation_id))
-    return list(session.scalars(stmt))
+    return session.execute(stmt).all()

@@ -86,6 +86,7 @@ def snapshot_items(snapshot_id: int, access: AnyMember, session: SessionDep, set
     wanted = parse_positions(positions, snap.file_count)
     prepared = service.batch(session, settings, storage, access, snap, wanted, media=media)
     # The session closes when this returns; the stream below reads only storage.
-    return StreamingResponse(archive.stream(prepared.manifest, prepared.members), media_type="application/x-tar",
-                             headers={"cache-control": "private, max-age=86400, immutable",
-                                      "x-groundwork-snapshot": str(snap.id)})
+    size = archive.length(prepared.manifest, prepared.members)
+    return StreamingResponse(archive.astream(prepared.manifest, prepared.members), media_type="application/x-tar",
+                             headers={"content-length": str(size), "x-groundwork-snapshot": str(snap.id),
+                                      "cache-control": "private, max-age=86400, immutable"})

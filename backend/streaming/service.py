@@ -114,18 +114,28 @@ class Batch:
     members: list[Member]
 
 
-def _annotation(v: Any, labels: dict[str, Any]) -> dict[str, Any]:
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)
+
+
+def _annotation(v: Any, labels: dict[str, Any]) -> str:
+    """One annotation as JSON; its geometry and attributes are spliced in as stored."""
     label = labels.get(str(v.label_id)) if v.label_id is not None else None
-    return {"id": str(v.annotation_id), "version": v.version, "schema_id": v.schema_id, "label_id": v.label_id,
-            "label": label["name"] if label else None, "type": v.type.value, "geometry": v.geometry,
-            "attributes": v.attributes, "source": v.source, "model_name": v.model_name,
-            "model_version": v.model_version, "score": v.score}
+    head = _dumps({"id": str(v.annotation_id), "version": v.version, "schema_id": v.schema_id,
+                   "label_id": v.label_id, "label": label["name"] if label else None, "type": v.type.value,
+                   "source": v.source, "model_name": v.model_name, "model_version": v.model_version,
+                   "score": v.score})
+    return f'{head[:-1]},"geometry":{v.geometry_json or "null"},"attributes":{v.attributes_json or "{}"}}}'
 
 
-def _file_fields(pos: int, f: File) -> dict[str, Any]:
+def _file_fields(pos: int, f: Any) -> dict[str, Any]:
     return {"position": pos, "file_id": f.id, "kind": f.kind.value, "name": f.name, "mime_type": f.mime_type,
             "content_hash": f.content_hash, "size_bytes": f.size_bytes, "width": f.width, "height": f.height,
-            "metadata": f.meta, "media": None, "error": None, "annotations": []}
+            "media": None, "error": None}
+
+
+def _item(fields: dict[str, Any], meta_json: str | None, annotations: list[str]) -> str:
+    return f'{_dumps(fields)[:-1]},"metadata":{meta_json or "{}"},"annotations":[{",".join(annotations)}]}}'
 
 
 def batch(session: Session, settings: Settings, storage: Storage, access: ProjectAccess, snap: DatasetSnapshot,
@@ -134,36 +144,39 @@ def batch(session: Session, settings: Settings, storage: Storage, access: Projec
     found = repository.files_at(session, snap.id, positions, visible_files_filter(access))
     shown = [pos for pos in positions if pos in found and found[pos][1]]
     file_ids = sorted({found[pos][0].id for pos in shown})
-    by_file: dict[int, list[dict[str, Any]]] = {}
+    by_file: dict[int, list[str]] = {}
     for v in repository.annotations_as_of(session, file_ids, snap.as_of):
         by_file.setdefault(v.file_id, []).append(_annotation(v, snap.labels))
-    items: list[dict[str, Any]] = []
+    remote = {f.id: f for f in repository.files_by_id(session, [found[p][0].id for p in shown
+                                                                if found[p][0].storage_connection_id is not None])}
+    items: list[str] = []
     members: list[Member] = []
     for pos in positions:
         if pos not in found or not found[pos][1]:
-            items.append({"position": pos, "error": "not_visible"})
+            items.append(_dumps({"position": pos, "error": "not_visible"}))
             continue
-        f = found[pos][0]
-        item = _file_fields(pos, f)
-        item["annotations"] = by_file.get(f.id, [])
+        row = found[pos][0]
+        fields = _file_fields(pos, row)
         if media:
-            _attach_media(session, settings, storage, f, item, members)
-        items.append(item)
-    body = json.dumps({"snapshot_id": snap.id, "items": items}, separators=(",", ":"), default=str)
-    return Batch(manifest=body.encode(), members=members)
+            _attach_media(session, settings, storage, row, remote.get(row.id), fields, members)
+        items.append(_item(fields, row.meta_json, by_file.get(row.id, [])))
+    return Batch(manifest=f'{{"snapshot_id":{snap.id},"items":[{",".join(items)}]}}'.encode(), members=members)
 
 
-def _attach_media(session: Session, settings: Settings, storage: Storage, f: File, item: dict[str, Any],
-                  members: list[Member]) -> None:
+def _attach_media(session: Session, settings: Settings, storage: Storage, f: Any, remote: File | None,
+                  item: dict[str, Any], members: list[Member]) -> None:
     """Texts go inline in the manifest; images become members (local ones read lazily while streaming)."""
+    name = f"{item['position']}{_EXT.get(f.mime_type, '.bin')}"
     try:
-        if f.kind == FileKind.text:
-            item["text"] = remote_media.read_file_bytes(session, settings, storage, f).decode("utf-8-sig")
-            return
-        name = f"{item['position']}{_EXT.get(f.mime_type, '.bin')}"
-        if f.storage_connection_id is not None:  # by reference: fetched now (needs the connection's row)
-            data = remote_media.read_file_bytes(session, settings, storage, f)
+        if remote is not None:  # kept in a bucket: fetched now, checked against what was imported
+            data = remote_media.read_file_bytes(session, settings, storage, remote)
+            if f.kind == FileKind.text:
+                item["text"] = data.decode("utf-8-sig")
+                return
             members.append(Member(name, len(data), lambda: data))
+        elif f.kind == FileKind.text:
+            item["text"] = storage.read(f.storage_key).decode("utf-8-sig")
+            return
         elif storage.exists(f.storage_key):
             key = f.storage_key
             members.append(Member(name, f.size_bytes, lambda: storage.read(key)))

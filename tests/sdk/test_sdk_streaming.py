@@ -104,3 +104,31 @@ def test_tensorflow_dataset_yields_tensors(world: World) -> None:
     assert batch["file_id"].dtype == tf.int64 and batch["box_label_ids"].flat_values.dtype == tf.int64
     one = next(iter(world.project.dataset("train").to_tensorflow()))
     assert one["image"].shape == (32, 48, 3) and one["image"].dtype == tf.uint8
+
+
+def test_items_carry_every_shape_texts_and_file_attributes(world: World) -> None:
+    project = world.project
+    extra = project.schemas.create("more", [
+        {"name": "topic", "color": "#0000ff", "annotation_types": ["tag", "span"]}],
+        [{"name": "weather", "kind": "select", "scope": "file", "options": ["sun", "rain"]}])
+    image = world.file_ids[0]
+    project.annotations.create(image, "polygon", label="car", schema_id=world.schema_id,
+                               geometry={"points": [[1, 1], [9, 1], [9, 9]]})
+    project.annotations.create(image, "keypoints", label="person", schema_id=world.schema_id,
+                               geometry={"points": [{"x": 3, "y": 4}, {"x": 5, "y": 6, "visible": False}]})
+    project.annotations.create(image, "tag", label="topic", schema_id=extra.id, attributes={"weather": "rain"})
+    text = project.files.upload([("note.txt", "sunny day in town".encode())])[0].file
+    project.annotations.create(text.id, "span", label="topic", schema_id=extra.id,
+                               geometry={"start": 0, "end": 5})
+    ds = project.files()
+    items = {i["file_id"]: i for i in ds}
+    img = items[image]
+    assert img["polygons"]["points"][0].tolist() == [[1, 1], [9, 1], [9, 9]] and img["polygons"]["labels"] == ["car"]
+    assert img["keypoints"]["points"][0].tolist() == [[3, 4, 1], [5, 6, 0]]
+    assert img["tags"]["labels"] == ["topic"] and img["attributes"] == {"weather": "rain"}
+    note = items[text.id]
+    assert note["kind"] == "text" and note["text"] == "sunny day in town" and "image" not in note
+    assert note["spans"]["ranges"].tolist() == [[0, 5]] and note["spans"]["labels"] == ["topic"]
+    assert note["boxes"]["xyxy"].shape == (0, 4)
+    raw = ds.with_options(decode=False)[0]
+    assert isinstance(raw["image"], bytes) and raw["image"][:3] == b"\xff\xd8\xff"

@@ -20,6 +20,7 @@ from groundwork.resources._base import ProjectRef
 from groundwork.resources.datasets import snapshot_body
 from groundwork.streaming._cache import ByteLRU, DiskCache
 from groundwork.streaming._decode import build_item
+from groundwork.streaming._transport import BatchFetcher
 from groundwork.streaming._wire import RawItem, encode_positions, parse_batch
 from groundwork.types import Snapshot
 
@@ -28,16 +29,18 @@ if TYPE_CHECKING:
     from groundwork.streaming.torch import StreamingIterableDataset, StreamingMapDataset
 
 MiB = 1024 * 1024
+_FIRST_FETCH = 16  # the first request of an iteration is small: it alone decides the time to the first item
 
 
 @dataclass(frozen=True)
 class StreamOptions:
     """How items are fetched, cached and decoded."""
 
-    fetch_size: int = 64
-    prefetch: int = 4
-    threads: int = 4
-    memory_cache_bytes: int = 128 * MiB
+    fetch_size: int = 128
+    prefetch: int = 1
+    readahead: int = 16  # ds[i] also fetches the items after i (sequential loops); 1 for random access
+    threads: int = 2
+    memory_cache_bytes: int = 64 * MiB
     disk_cache: str | Path | None = None
     decode: bool = True
     on_unavailable: Literal["raise", "skip"] = "raise"
@@ -49,6 +52,7 @@ class _Local:
 
     pid: int
     api: SyncAPIClient
+    batches: BatchFetcher
     lru: ByteLRU
     disk: DiskCache | None
     pool: ThreadPoolExecutor | None = None
@@ -119,7 +123,7 @@ class StreamingDataset:
             if self.options.disk_cache is not None:
                 disk = DiskCache(self.options.disk_cache, self._conn.base_url, self.snapshot)
             lru = ByteLRU(self.options.memory_cache_bytes)
-            local = self._local = _Local(os.getpid(), SyncAPIClient(self._conn), lru, disk)
+            local = self._local = _Local(os.getpid(), SyncAPIClient(self._conn), BatchFetcher(self._conn), lru, disk)
         return local
 
     def _fetch(self, positions: Sequence[int]) -> dict[int, RawItem]:
@@ -141,8 +145,7 @@ class StreamingDataset:
         size = self.options.fetch_size
         for i in range(0, len(missing), size):
             group = missing[i:i + size]
-            response = local.api.request("GET", path, params={"positions": encode_positions(group)})
-            for raw in parse_batch(response.content):
+            for raw in parse_batch(local.batches.get(path, {"positions": encode_positions(group)})):
                 pos = raw.record["position"]
                 out[pos] = raw
                 if raw.record.get("error") is None:
@@ -167,9 +170,9 @@ class StreamingDataset:
         return i % n
 
     def __getitem__(self, i: int) -> dict[str, Any]:
-        """One item; the ``fetch_size`` items after it are fetched in the same request (read-ahead)."""
+        """One item; the ``readahead`` items after it come in the same request."""
         pos = self._index(i)
-        ahead = list(range(pos, min(len(self), pos + self.options.fetch_size)))
+        ahead = list(range(pos, min(len(self), pos + max(1, self.options.readahead))))
         raw = self._state().lru.get(pos)
         item = self._item(pos, raw if raw is not None else self._fetch(ahead).get(pos))
         if item is None:
@@ -187,13 +190,20 @@ class StreamingDataset:
         local = self._state()
         if local.pool is None:
             local.pool = ThreadPoolExecutor(max_workers=self.options.threads, thread_name_prefix="groundwork-fetch")
-        size = self.options.fetch_size
-        groups = [list(map(int, positions[i:i + size])) for i in range(0, len(positions), size)]
+        size, first = self.options.fetch_size, min(self.options.fetch_size, _FIRST_FETCH)
+        groups = [list(map(int, positions[:first]))]
+        groups += [list(map(int, positions[i:i + size])) for i in range(first, len(positions), size)]
+        groups = [g for g in groups if g]
         pending: list[Future[dict[int, RawItem]]] = []
+        submitted = 0
         for k, group in enumerate(groups):
-            while len(pending) <= self.options.prefetch and k + len(pending) < len(groups):
-                pending.append(local.pool.submit(self._fetch, groups[k + len(pending)]))
+            if submitted == k:  # the first group goes alone, so nothing competes with it
+                pending.append(local.pool.submit(self._fetch, groups[k]))
+                submitted += 1
             found = pending.pop(0).result()
+            while submitted <= min(k + self.options.prefetch, len(groups) - 1):
+                pending.append(local.pool.submit(self._fetch, groups[submitted]))
+                submitted += 1
             for pos in group:
                 item = self._item(pos, found.get(pos))
                 if item is not None:
