@@ -89,7 +89,7 @@ def files_by_id(session: Session, file_ids: Sequence[int]) -> list[File]:
     return list(session.scalars(select(File).where(File.id.in_(list(file_ids)))))
 
 
-def annotations_as_of(session: Session, file_ids: Sequence[int], as_of: datetime) -> Sequence[Row[Any]]:
+def annotations_as_of(session: Session, file_ids: Sequence[int], as_of: datetime) -> Sequence[Any]:
     """Each annotation of these files as it stood at ``as_of`` (its newest version by then, unless deleted)."""
     if not file_ids:
         return []

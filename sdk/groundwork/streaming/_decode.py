@@ -22,7 +22,7 @@ def decode_image(data: bytes, mode: str = "RGB") -> npt.NDArray[np.uint8]:
 
 
 def _frozen(shape: tuple[int, ...], dtype: type) -> npt.NDArray[Any]:
-    arr = np.zeros(shape, dtype)
+    arr: npt.NDArray[Any] = np.zeros(shape, dtype)
     arr.setflags(write=False)  # shared by every item without that shape: nobody may write into it
     return arr
 
