@@ -17,7 +17,9 @@ With ``on_batch``, the acks of a batch of deliveries wait until ``on_batch()`` r
 gathers, ``on_batch`` writes once); when it raises, every message of the batch takes the retry path.
 
 Delivery is at least once; with an ``IdempotencyStore`` each event id is handled once per consumer
-name (see ``groundwork.events.idempotency``).
+name (see ``groundwork.events.idempotency``), and deliveries that come back unacknowledged are
+counted there: an event that crashes the consumer process every time is dead-lettered after
+``RetryPolicy.max_attempts`` such deliveries instead of being redelivered forever.
 """
 
 from __future__ import annotations
@@ -194,6 +196,15 @@ class Consumer:
         except ValidationError as exc:
             self._dead_letter(message, attempt, f"undecodable event: {exc}")
             return False
+        redelivered = bool((message.delivery_info or {}).get("redelivered"))
+        if redelivered and self.dedup is not None:
+            # It came back unacknowledged: the consumer stopped (perhaps crashed in the handler) while it had it.
+            # Counted durably before handling, so an event that kills the process each time ends in the DLQ.
+            times = self.dedup.count_redelivery(self.name, event.id)
+            if times >= self.retry.max_attempts:
+                self._dead_letter(message, attempt, f"delivered {times + 1} times without an ack: the consumer "
+                                                    "stopped while handling it each time")
+                return False
         try:
             with self.dedup.once(self.name, event.id) if self.dedup else nullcontext(True) as fresh:
                 if fresh:

@@ -30,6 +30,16 @@ processed_events = Table(
 )
 
 
+# Deliveries that came back unacknowledged (the consumer stopped while it had them), per event.
+delivery_attempts = Table(
+    "delivery_attempts", metadata,
+    Column("consumer", String(200), primary_key=True),
+    Column("event_id", BigInteger, primary_key=True),
+    Column("attempts", BigInteger, nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _sqlite_wal(dbapi_conn: Any, _record: Any) -> None:
     # WAL + synchronous=NORMAL: a mark costs no fsync. A power cut may forget the last marks; the
     # events are then handled again, which the at-least-once contract allows.
@@ -46,12 +56,17 @@ class IdempotencyStore(Protocol):
         """Yield True if ``event_id`` is new for ``consumer``; the mark sticks only if the block succeeds."""
         ...
 
+    def count_redelivery(self, consumer: str, event_id: int) -> int:
+        """Count one more unacknowledged delivery of the event (durably); returns the count so far."""
+        ...
+
 
 class MemoryIdempotencyStore:
     """Process-local memory (tests, benchmarks, consumers whose effects are idempotent anyway)."""
 
     def __init__(self) -> None:
         self._seen: set[tuple[str, int]] = set()
+        self._redeliveries: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
 
     @contextmanager
@@ -64,6 +79,12 @@ class MemoryIdempotencyStore:
         if fresh:
             with self._lock:
                 self._seen.add(key)
+
+    def count_redelivery(self, consumer: str, event_id: int) -> int:
+        """Counted in memory: this store forgets with the process, so it only sees redeliveries after reconnects."""
+        with self._lock:
+            self._redeliveries[(consumer, event_id)] = n = self._redeliveries.get((consumer, event_id), 0) + 1
+        return n
 
 
 class SqlIdempotencyStore:
@@ -96,6 +117,29 @@ class SqlIdempotencyStore:
                 yield fresh
             finally:
                 self._local.conn = None
+
+    def count_redelivery(self, consumer: str, event_id: int) -> int:
+        """Count one more unacknowledged delivery, committed before the handler runs (it may crash the process)."""
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            name = conn.dialect.name
+            if name in ("sqlite", "postgresql"):
+                dialect_insert = sqlite.insert if name == "sqlite" else postgresql.insert
+                stmt = dialect_insert(delivery_attempts).values(consumer=consumer, event_id=event_id, attempts=1,
+                                                                last_at=now)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["consumer", "event_id"],
+                    set_={"attempts": delivery_attempts.c.attempts + 1, "last_at": now})
+                conn.execute(stmt)
+            else:
+                updated = conn.execute(delivery_attempts.update().where(
+                    delivery_attempts.c.consumer == consumer, delivery_attempts.c.event_id == event_id,
+                ).values(attempts=delivery_attempts.c.attempts + 1, last_at=now))
+                if updated.rowcount == 0:
+                    conn.execute(delivery_attempts.insert().values(consumer=consumer, event_id=event_id,
+                                                                   attempts=1, last_at=now))
+            return int(conn.execute(delivery_attempts.select().with_only_columns(delivery_attempts.c.attempts).where(
+                delivery_attempts.c.consumer == consumer, delivery_attempts.c.event_id == event_id)).scalar_one())
 
     @staticmethod
     def _insert(conn: Connection, consumer: str, event_id: int) -> bool:
