@@ -11,12 +11,12 @@ the same bytes.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
-import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -42,7 +42,6 @@ from backend.storage_connections.service import StorageUnavailable, opened
 log = logging.getLogger(__name__)
 
 CHUNK_FILES = 500
-UPLOAD_BEAT_S = 10.0
 
 
 def _check_allowed(session: Session, job: ExportJob) -> None:
@@ -64,12 +63,15 @@ def _labels(session: Session, job: ExportJob) -> list[LabelInfo]:
 
 def _items(files: Sequence[Row[Any]], anns: Sequence[Row[Any]], names: dict[int, str]) -> list[FileItem]:
     by_file: dict[int, list[AnnotationItem]] = {}
-    for a in anns:
-        by_file.setdefault(a.file_id, []).append(AnnotationItem(
-            id=repository.as_uuid(a.annotation_id), version=a.version, schema_id=a.schema_id, label_id=a.label_id,
-            label=names.get(a.label_id) if a.label_id is not None else None, type=str(a.type.value),
-            geometry=a.geometry, attributes=a.attributes or {}, source=str(a.source), model_name=a.model_name,
-            model_version=a.model_version, score=a.score))
+    for file_id, aid, version, schema_id, label_id, type_, geometry, attributes, source, model, model_version, \
+            score, x, y, w, h in cast(Sequence[tuple[Any, ...]], anns):  # columns: repository.annotations_as_of
+        if geometry is not None:
+            shape = json.loads(geometry)
+        else:
+            shape = {"x": x, "y": y, "w": w, "h": h} if type_ == "box" else None
+        by_file.setdefault(file_id, []).append(AnnotationItem(
+            aid, version, schema_id, label_id, names.get(label_id), type_, shape,
+            {} if attributes in (None, "{}") else json.loads(attributes), source, model, model_version, score))
     return [FileItem(id=f.id, name=f.name, kind=f.kind.value, mime_type=f.mime_type, width=f.width, height=f.height,
                      text_length=f.text_length, content_hash=f.content_hash, meta=f.meta or {},
                      annotations=by_file.get(f.id, []), storage_key=f.storage_key,
@@ -88,7 +90,8 @@ def _write(ctx: JobContext, job: ExportJob, export_ctx: ExportContext, path: os.
                 files = repository.next_files(session, job.id, after, CHUNK_FILES)
                 if not files:
                     break
-                anns = repository.annotations_as_of(session, [f.id for f in files], job.as_of, job.schema_id)
+                anns = repository.annotations_as_of(session, [f.id for f in files], job.as_of, job.schema_id,
+                                                    exact_geometry=fmt.exact_geometry)
             for item in _items(files, anns, names):
                 fmt.add(item)
             done += len(files)
@@ -106,13 +109,9 @@ def _digest(path: os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def _chunks_with_heartbeat(ctx: JobContext, job_id: int, path: os.PathLike[str]) -> Iterator[bytes]:
-    last = time.monotonic()
+def _file_chunks(path: os.PathLike[str]) -> Iterator[bytes]:
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
-            if time.monotonic() - last > UPLOAD_BEAT_S:
-                ctx.beat(ExportJob, job_id)
-                last = time.monotonic()
             yield chunk
 
 
@@ -123,7 +122,7 @@ def _upload(ctx: JobContext, job: ExportJob, path: os.PathLike[str]) -> None:
         raise StorageUnavailable("the export's storage connection was deleted")
     with opened(ctx.settings, conn) as store:
         try:
-            store.put(job.object_key, _chunks_with_heartbeat(ctx, job.id, path), job.content_type)
+            store.put(job.object_key, _file_chunks(path), job.content_type)
         except StoreError as exc:
             raise StorageUnavailable(f"could not write the export to the bucket: {exc.message}") from None
 

@@ -11,24 +11,23 @@ A file that cannot be read at all is found by the first pass (``scan``) before a
 from __future__ import annotations
 
 import logging
+import queue
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
-from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
-from backend.annotations import service as annotations_service
-from backend.annotations.schemas import AnnotationIn, BulkWrite, FileAnnotationsBulk
 from backend.auth.models import User
 from backend.core.db import transaction
 from backend.core.errors import Forbidden, ValidationFailed
 from backend.core.types import utcnow
 from backend.imports import repository
+from backend.imports.chunks import Chunk, prepare
 from backend.imports.formats import READERS
-from backend.imports.formats.base import LabelRule, Reader, Row, RowError
+from backend.imports.formats.base import LabelRule, Reader, Row
 from backend.imports.matching import FileIndex
 from backend.imports.models import ImportJob
 from backend.imports.service import record_outcome, upload_path
@@ -41,7 +40,6 @@ from backend.projects.models import Project
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 10_000
-_ANNOTATION = TypeAdapter(AnnotationIn)
 
 
 def _access(session: Session, job: ImportJob) -> ProjectAccess:
@@ -56,58 +54,6 @@ def _access(session: Session, job: ImportJob) -> ProjectAccess:
     return ProjectAccess(project=project, user=user, role=role)
 
 
-def _reason(exc: ValidationError | ValidationFailed) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors(include_url=False)[0]
-        loc = ".".join(str(p) for p in first["loc"][1:])  # [0] is the type tag of the union
-        return f"{loc}: {first['msg']}" if loc else str(first["msg"])
-    where = exc.fields[0].field.split(".", 5)[-1] if exc.fields else ""
-    return f"{where}: {exc.message}" if where.startswith(("geometry", "attributes", "label", "type")) else exc.message
-
-
-class _Chunk:
-    """One chunk's rows turned into a bulk write, remembering which row each annotation came from."""
-
-    def __init__(self, job: ImportJob, attributes: set[str], dropped: Counter[str]) -> None:
-        self.job, self.attributes, self.dropped = job, attributes, dropped
-        self.by_file: dict[int, list[tuple[int, AnnotationIn]]] = {}
-        self.rejected: dict[int, tuple[str, str]] = {}
-
-    def reject(self, seq: int, row: Row, reason: str) -> None:
-        self.rejected.setdefault(seq, (row.ref, reason))
-
-    def add(self, seq: int, row: Row, body: dict[str, Any], file_id: int) -> None:
-        opts = self.job.options
-        attrs = body.get("attributes")
-        if isinstance(attrs, dict) and any(k not in self.attributes for k in attrs):
-            self.dropped.update(k for k in attrs if k not in self.attributes)
-            body["attributes"] = {k: v for k, v in attrs.items() if k in self.attributes}
-        if opts.get("as_model"):
-            body.update(source="model", model_name=opts["model_name"], model_version=opts.get("model_version"))
-            if body.get("score") is None and opts.get("default_score") is not None:
-                body["score"] = opts["default_score"]
-        try:
-            self.by_file.setdefault(file_id, []).append((seq, _ANNOTATION.validate_python(body)))
-        except ValidationError as exc:
-            self.reject(seq, row, _reason(exc))
-
-    def write(self, session: Session, access: ProjectAccess) -> int:
-        """Write the valid annotations; those the service refuses become rejections. How many were written."""
-        if not self.by_file:
-            return 0
-        items = list(self.by_file.items())
-        data = BulkWrite.model_construct(
-            schema_id=self.job.schema_id, mode="append", replace_scope="model",
-            files=[FileAnnotationsBulk.model_construct(file_id=fid, annotations=[a for _, a in anns])
-                   for fid, anns in items])
-        refused: list[tuple[int, int, ValidationFailed]] = []
-        result = annotations_service.bulk_write(session, access, data, sum(len(a) for _, a in items), rejected=refused)
-        for i, j, exc in refused:
-            seq = items[i][1][j][0]
-            self.rejected.setdefault(seq, ("", _reason(exc)))
-        return result.created
-
-
 def _labels(session: Session, schema_id: int) -> dict[str, LabelRule]:
     return {lab.name: LabelRule(lab.name, frozenset(lab.annotation_types),
                                 tuple(lab.keypoint_names) if lab.keypoint_names else None)
@@ -117,6 +63,58 @@ def _labels(session: Session, schema_id: int) -> dict[str, LabelRule]:
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
     while chunk := list(islice(rows, CHUNK_ROWS)):
         yield chunk
+
+
+class _Writer:
+    """Commits prepared chunks, in order, on a thread of its own while the next chunk is being read.
+
+    Each commit holds the chunk's annotations, its rejections and the job's resume point. The
+    database's share of an import (foreign keys, indexes) then overlaps the reading and checking of
+    the next chunk. The first error stops the writing and is raised again in the reading thread.
+    """
+
+    def __init__(self, ctx: JobContext, job: ImportJob, access: ProjectAccess) -> None:
+        self.ctx, self.job, self.access = ctx, job, access
+        self.counts: Counter[str] = Counter({k: v for k, v in job.counts.items() if isinstance(v, int)})
+        self.dropped: Counter[str] = Counter(job.counts.get("dropped_attributes") or {})
+        self.queue: queue.Queue[Chunk | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"gw-import-{job.id}", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self._commit(chunk)
+                except BaseException as exc:  # handed to the reading thread, which raises it
+                    self.error = exc
+
+    def _commit(self, chunk: Chunk) -> None:
+        with transaction(self.ctx.factory) as session:
+            written = chunk.write(session, self.access)
+            rejected = chunk.rejections()
+            repository.add_rejections(session, self.job.id, rejected)
+            self.counts.update(rows=len(chunk.rows), annotations=written, rejected=len(rejected))
+            self.dropped.update(chunk.dropped)
+            done = chunk.first + len(chunk.rows)
+            self.ctx.heartbeat(session, ImportJob, self.job.id, rows_done=done, progress_done=done,
+                               counts={**self.counts, "dropped_attributes": dict(self.dropped)})
+
+    def put(self, chunk: Chunk) -> None:
+        """Queue a chunk (waits while one is already waiting); raises the writer's error, if any."""
+        self.check()
+        self.queue.put(chunk)
+
+    def check(self) -> None:
+        """Raise the error that stopped the writing, if one did."""
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        """Write what is queued and stop."""
+        self.queue.put(None)
+        self.thread.join()
 
 
 def run_import(ctx: JobContext, job_id: int) -> None:
@@ -134,30 +132,15 @@ def run_import(ctx: JobContext, job_id: int) -> None:
     total = reader.scan()
     ctx.beat(ImportJob, job_id, progress_total=total)
     index = FileIndex(ctx.reading(), job.project_id, by_stem=reader.match_by_stem)
-    counts: Counter[str] = Counter({k: v for k, v in job.counts.items() if isinstance(v, int)})
-    dropped: Counter[str] = Counter(job.counts.get("dropped_attributes") or {})
-    seq = job.rows_done
-    for rows in _chunks(islice(reader.rows(), job.rows_done, None)):
-        chunk = _Chunk(job, attributes, dropped)
-        files = index.resolve({r.key for r in rows if r.key is not None and r.error is None})
-        for k, row in enumerate(rows):
-            found = files.get(row.key) if row.key is not None else None
-            if row.error is not None or not found or isinstance(found, str):
-                chunk.reject(seq + k, row, row.error or (found if isinstance(found, str) else "no file named"))
-                continue
-            try:
-                for body in reader.convert(row, found):
-                    chunk.add(seq + k, row, body, found.id)
-            except RowError as exc:
-                chunk.reject(seq + k, row, str(exc))
-        with transaction(ctx.factory) as session:
-            written = chunk.write(session, access)
-            rejected = sorted((s, ref or rows[s - seq].ref, why) for s, (ref, why) in chunk.rejected.items())
-            repository.add_rejections(session, job_id, rejected)
-            counts.update(rows=len(rows), annotations=written, rejected=len(rejected))
-            seq += len(rows)
-            ctx.heartbeat(session, ImportJob, job_id, rows_done=seq, progress_done=seq,
-                          counts={**counts, "dropped_attributes": dict(dropped)})
+    writer = _Writer(ctx, job, access)
+    try:
+        first = job.rows_done
+        for rows in _chunks(islice(reader.rows(), job.rows_done, None)):
+            writer.put(prepare(reader, index, job, attributes, first, rows))
+            first += len(rows)
+    finally:
+        writer.close()
+    writer.check()
     with transaction(ctx.factory) as session:
         done = jobs_repo.owned(session, ImportJob, job_id, ctx.owner)
         if done is None:
@@ -165,7 +148,7 @@ def run_import(ctx: JobContext, job_id: int) -> None:
         done.status, done.finished_at, done.lease_owner, done.lease_until = JobStatus.succeeded, utcnow(), None, None
         record_outcome(session, done)
     shutil.rmtree(path.parent, ignore_errors=True)
-    log.info("import %s done: %s", job_id, dict(counts))
+    log.info("import %s done: %s", job_id, dict(writer.counts))
 
 
 def _on_failed(session: Session, job: ImportJob, message: str) -> None:

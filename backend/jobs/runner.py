@@ -2,8 +2,9 @@
 
 Claiming takes the oldest pending job (or a running one whose lease ran out: its runner died)
 with ``FOR UPDATE SKIP LOCKED``, so several API replicas each take different jobs. A runner
-extends its lease at every step (``JobContext.heartbeat``); one that dies leaves a job whose lease
-runs out and is claimed again, up to ``MAX_ATTEMPTS`` claims, after which it is failed with a
+renews its lease from a thread of its own while the job runs (and the job's progress writes check
+it still holds it: ``JobContext.heartbeat``); one that dies leaves a job whose lease runs out and is
+claimed again, up to ``MAX_ATTEMPTS`` claims, after which it is failed with a
 clear reason. A runner told to stop hands its job back as pending so the next start resumes it.
 """
 
@@ -62,6 +63,7 @@ class JobContext:
     stop: threading.Event = field(default_factory=threading.Event)
     lease_s: float = LEASE_S
     read_factory: sessionmaker[Session] | None = None  # read-only transactions (SQLite: no write lock)
+    lost: threading.Event = field(default_factory=threading.Event)  # set when another runner took the job
 
     def reading(self) -> sessionmaker[Session]:
         """The factory for transactions that only read."""
@@ -75,7 +77,9 @@ class JobContext:
         """Renew the lease and write ``values`` in ``session``'s transaction; raises if the job is not ours."""
         if self.stop.is_set():
             raise Interrupted
-        if not repository.heartbeat(session, model, job_id, self.owner, self.lease_until(), values):
+        renewed = not self.lost.is_set() and repository.heartbeat(session, model, job_id, self.owner,
+                                                                   self.lease_until(), values)
+        if not renewed:
             raise LeaseLost(f"job {job_id} is no longer ours")
 
     def beat(self, model: type[BackgroundJob], job_id: int, **values: Any) -> None:
@@ -120,8 +124,24 @@ def claim(ctx: JobContext, kind: JobKind) -> int | None:
             return job.id
 
 
+def _keep_alive(ctx: JobContext, kind: JobKind, job_id: int, done: threading.Event) -> None:
+    """Renew the lease every quarter of its length while the job runs, whatever step it is in."""
+    while not done.wait(ctx.lease_s / 4):
+        try:
+            with transaction(ctx.factory) as session:
+                if not repository.heartbeat(session, kind.model, job_id, ctx.owner, ctx.lease_until(), {}):
+                    ctx.lost.set()
+                    return
+        except Exception:  # the database is away for a moment: the next round tries again
+            log.warning("could not renew the lease of %s job %s", kind.name, job_id, exc_info=True)
+
+
 def execute(ctx: JobContext, kind: JobKind, job_id: int) -> None:
     """Run a claimed job; a failure is recorded on the job (and by ``kind.on_failed``), never raised."""
+    done = threading.Event()
+    keeper = threading.Thread(target=_keep_alive, args=(ctx, kind, job_id, done), daemon=True,
+                              name=f"gw-lease-{kind.name}-{job_id}")
+    keeper.start()
     try:
         kind.run(ctx, job_id)
     except LeaseLost:
@@ -138,6 +158,9 @@ def execute(ctx: JobContext, kind: JobKind, job_id: int) -> None:
         else:
             log.exception("%s job %s failed", kind.name, job_id)
         fail(ctx, kind, job_id, failure_message(exc))
+    finally:
+        done.set()
+        keeper.join()
 
 
 def fail(ctx: JobContext, kind: JobKind, job_id: int, message: str) -> None:

@@ -106,3 +106,12 @@ def test_include_media_puts_images_beside_the_json(proj: Project) -> None:
     original = proj.client.get(f"{proj.base}/files/{proj.files['a.png']}/content").content
     assert entries["images/a.png"] == original
     assert json.loads(entries["annotations.json"])["annotations"][0]["bbox"] == [1, 2, 3, 4]
+
+
+def test_the_fast_box_path_writes_what_json_would() -> None:
+    from backend.exports.formats.base import AnnotationItem
+    from backend.exports.formats.coco import _DUMP, coco_annotation, plain_box
+
+    for g in ({"x": 1, "y": 2.5, "w": 3.25, "h": 4}, {"x": 0.1, "y": 1e-7, "w": 1e20, "h": 7.0}):
+        a = AnnotationItem("id", 1, 1, 5, "car", "box", g, {}, "human", None, None, None)
+        assert plain_box(a, 9, 3) == _DUMP(coco_annotation(a, 9, 3))

@@ -33,7 +33,7 @@ class LabelInfo:
 class AnnotationItem:
     """One annotation as it stood at the snapshot time."""
 
-    id: str
+    id: Any  # uuid.UUID
     version: int
     schema_id: int
     label_id: int | None
@@ -90,6 +90,7 @@ class Format(ABC):
     extension: ClassVar[str]
     content_type: ClassVar[str]
     needs_schema: ClassVar[bool] = True
+    exact_geometry: ClassVar[bool] = False  # geometry as stored (else boxes may come as floats: 10 → 10.0)
     archive_with_media: ClassVar[bool] = False  # include_media turns the output into a zip
 
     def __init__(self, ctx: ExportContext, out: BinaryIO) -> None:

@@ -21,7 +21,7 @@ def file_line(item: FileItem) -> str:
         "file": {"id": item.id, "name": item.name, "kind": item.kind, "mime_type": item.mime_type,
                  "width": item.width, "height": item.height, "text_length": item.text_length,
                  "content_hash": item.content_hash, "metadata": item.meta},
-        "annotations": [{"id": a.id, "version": a.version, "schema_id": a.schema_id, "label": a.label,
+        "annotations": [{"id": str(a.id), "version": a.version, "schema_id": a.schema_id, "label": a.label,
                          "label_id": a.label_id, "type": a.type, "geometry": a.geometry, "attributes": a.attributes,
                          "source": a.source, "model_name": a.model_name, "model_version": a.model_version,
                          "score": a.score} for a in item.annotations],
@@ -32,6 +32,7 @@ class Jsonl(Format):
     name, title = "jsonl", "Groundwork JSON Lines (every file, every annotation, version ids)"
     extension, content_type = "jsonl", "application/jsonl"
     needs_schema = False
+    exact_geometry = True
 
     def add(self, item: FileItem) -> None:
         """Write the file's line."""

@@ -95,6 +95,10 @@ def stem(name: str) -> str:
     return posixpath.splitext(basename(name))[0]
 
 
-def finite(value: Any) -> bool:
-    """A JSON number that is not a bool (and so a usable coordinate)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def numbers(values: Any, length: int | None = None) -> bool:
+    """A list of JSON numbers (of this length); not bools, which are ints to Python."""
+    return type(values) is list and (length is None or len(values) == length) and all(
+        type(v) in _NUMBERS for v in values)
+
+
+_NUMBERS = frozenset({int, float})

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from backend.imports.formats.base import FileInfo, ImportFileError, Reader, Row, RowError, finite
+from backend.imports.formats.base import FileInfo, ImportFileError, Reader, Row, RowError, numbers
 from backend.imports.formats.jsonstream import JsonSyntaxError, top_level
 
 
@@ -97,20 +97,20 @@ class CocoReader(Reader):
         segmentation = ann.get("segmentation")
         if isinstance(segmentation, list) and segmentation and "polygon" in rule.annotation_types:
             return [{**body, "type": "polygon", "geometry": {"points": _polygon(part)}} for part in segmentation]
-        bbox = ann.get("bbox")
-        if not (isinstance(bbox, list) and len(bbox) == 4 and all(finite(v) for v in bbox)):
+        bbox: Any = ann.get("bbox")
+        if not numbers(bbox, 4):
             raise RowError("bbox must be [x, y, width, height]")
         return [{**body, "type": "box", "geometry": {"x": bbox[0], "y": bbox[1], "w": bbox[2], "h": bbox[3]}}]
 
 
 def _polygon(part: Any) -> list[list[float]]:
-    if not (isinstance(part, list) and len(part) >= 6 and len(part) % 2 == 0 and all(finite(v) for v in part)):
+    if not (numbers(part) and len(part) >= 6 and len(part) % 2 == 0):
         raise RowError("each segmentation polygon must be [x1, y1, x2, y2, x3, y3, ...]")
     return [[part[i], part[i + 1]] for i in range(0, len(part), 2)]
 
 
 def _keypoints(flat: list[Any], allowed: frozenset[str]) -> dict[str, Any]:
-    if len(flat) % 3 or not all(finite(v) for v in flat):
+    if len(flat) % 3 or not numbers(flat):
         raise RowError("keypoints must be [x1, y1, v1, x2, y2, v2, ...]")
     points = [{"x": flat[i], "y": flat[i + 1], "visible": flat[i + 2] == 2} for i in range(0, len(flat), 3)]
     if "keypoints" not in allowed:  # a label of single points: a one-keypoint entry is a point

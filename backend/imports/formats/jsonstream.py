@@ -9,12 +9,13 @@ file whenever an element runs past the window. (ijson does this too; it is not a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 _WINDOW = 1 << 20
-_SPACE = " \t\r\n"
+_BLANK = re.compile(r"[ \t\r\n]*")
 _decoder = json.JSONDecoder()
 
 
@@ -57,8 +58,8 @@ class _Text:
     def peek(self) -> str:
         """The next non-blank character ('' at the end), not consumed."""
         while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in _SPACE:
-                self.pos += 1
+            blank = _BLANK.match(self.buf, self.pos)  # always matches (possibly nothing)
+            self.pos = blank.end() if blank else self.pos
             if self.pos < len(self.buf) or not self.more():
                 return self.buf[self.pos:self.pos + 1]
 
