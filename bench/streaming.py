@@ -16,6 +16,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,17 +74,29 @@ def setup(url: str, token: str, folder: Path, boxes: dict[str, list[list[float]]
             "texts": project.dataset("texts").snapshot_id}
 
 
-def phase(spec: dict[str, Any], meter: c.CpuMeter | None = None) -> dict[str, Any]:
-    """Run one phase in a fresh process; its JSON result (plus the server's and database's CPU, if metered)."""
+def idle_cpu_rate(meter: c.CpuMeter, seconds: float = 5.0) -> float:
+    """CPU seconds per second the server and database use with nobody asking (background loops polling)."""
+    meter.start()
+    time.sleep(seconds)
+    return meter.stop() / seconds
+
+
+def phase(spec: dict[str, Any], meter: c.CpuMeter | None = None, idle_rate: float = 0.0) -> dict[str, Any]:
+    """Run one phase in a fresh process; its JSON result (plus the server's and database's CPU, if metered).
+
+    The server's CPU counts what serving the phase cost: its idle rate times the phase's length is subtracted.
+    """
     if meter is not None:
         meter.start()
+    started = time.perf_counter()
     out = subprocess.run([sys.executable, str(Path(__file__).with_name("_streaming_phase.py")), json.dumps(spec)],
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"phase {spec['phase']} failed:\n{out.stderr[-4000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     if meter is not None:
-        result["server_cpu_ms_per_sample"] = round(meter.stop() * 1000 / max(1, result["samples"]), 3)
+        busy = max(0.0, meter.stop() - idle_rate * (time.perf_counter() - started))
+        result["server_cpu_ms_per_sample"] = round(busy * 1000 / max(1, result["samples"]), 3)
     c.say(f"{spec['phase']}: {result}")
     return result
 
@@ -110,6 +123,8 @@ def main() -> None:
         with c.server(inst, workers=args.server_workers) as srv:
             ids = setup(srv.url, token, folder, boxes, n_texts)
             meter = c.CpuMeter(lambda: c.process_tree(srv.pid) + c.database_backends(inst))
+            idle = idle_cpu_rate(meter)
+            c.say(f"server and database at rest: {idle * 100:.1f}% of a core")
             common = {"batch_size": args.batch_size, "workers": args.loader_workers}
             local_runs, stream_runs = [], []
             for _ in range(args.rounds):
@@ -117,7 +132,7 @@ def main() -> None:
                                          "boxes": str(folder / "boxes.json"), **common}))
                 stream_runs.append(phase({"phase": "stream", "url": srv.url, "token": token,
                                           "project": ids["project"], "snapshot": ids["images"],
-                                          "cache_bytes": 64 * 2**20, **common}, meter))
+                                          "cache_bytes": 64 * 2**20, **common}, meter, idle))
             text = phase({"phase": "text", "url": srv.url, "token": token, "project": ids["project"],
                           "snapshot": ids["texts"], "fetch_size": 512})
     local = max(local_runs, key=lambda r: r["samples_per_s"])
@@ -138,6 +153,7 @@ def main() -> None:
         "cpu_ratio_training_node": round(local["cpu_ms_per_sample"] / stream["cpu_ms_per_sample"], 3),
         "cpu_ratio_shared_machine": round(local["cpu_ms_per_sample"] / (
             stream["cpu_ms_per_sample"] + stream["server_cpu_ms_per_sample"]), 3),
+        "server_idle_cpu_pct": round(idle * 100, 1),
         "text_records": n_texts, "text_records_per_s": text["samples_per_s"],
         "all_local_samples_per_s": [r["samples_per_s"] for r in local_runs],
         "all_stream_samples_per_s": [r["samples_per_s"] for r in stream_runs],
