@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     frontend_dist: Path = Field(default=REPO_ROOT / "frontend" / "dist",
                                 description="the built browser UI (served at / when it holds index.html)")
     background_workers: bool = Field(
-        default=True, description="run the outbox relay and webhook delivery inside the API process")
+        default=True,
+        description="run the outbox relay, webhook delivery and export/import jobs inside the API process")
     embedded_worker: bool = Field(
         default=True, description="serve also runs the workflow service (orchestrator and executor) as child processes")
     webhook_timeout_s: float = Field(

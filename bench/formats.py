@@ -125,14 +125,15 @@ def export_coco(inst: c.Instance, token: str, project: int, schema: int, expecte
     with c.server(inst, workers=1) as srv, c.client(srv.url, token) as api:
         c.ok(api.get(f"/projects/{project}/exports"))  # warm: the first request imports and connects
         idle_mb, _ = peak_rss_mb(srv.pid)
-        cpu = c.CpuMeter(lambda: [srv.pid])
+        cpu, db_cpu = c.CpuMeter(lambda: [srv.pid]), c.CpuMeter(lambda: c.database_backends(inst))
         cpu.start()
+        db_cpu.start()
         t0 = time.perf_counter()
         created = c.ok(api.post(f"/projects/{project}/exports", json={"format": "coco", "schema_id": schema}),
                        202).json()
         job = wait_job(api, f"/projects/{project}/exports/{created['id']}", "COCO export (timed)")
         wall = time.perf_counter() - t0
-        server_cpu = cpu.stop()
+        server_cpu, database_cpu = cpu.stop(), db_cpu.stop()
         _, peak_mb = peak_rss_mb(srv.pid)
         if job["stats"]["annotations"] != expected:
             raise RuntimeError(f"exported {job['stats']['annotations']} annotations, expected {expected}")
@@ -144,7 +145,9 @@ def export_coco(inst: c.Instance, token: str, project: int, schema: int, expecte
     seconds = job_seconds(job)
     return {"seconds": round(seconds, 2), "wall_seconds": round(wall, 2), "peak_rss_mb": round(peak_mb, 1),
             "idle_rss_mb": round(idle_mb, 1), "size_mb": round(size / 2**20, 1),
-            "annotations_per_s": round(expected / seconds), "server_cpu_s": round(server_cpu, 2)}
+            "annotations_per_s": round(expected / seconds), "server_cpu_s": round(server_cpu, 2),
+            "server_cpu_us_per_annotation": round(server_cpu / expected * 1e6, 1),
+            "database_cpu_us_per_annotation": round(database_cpu / expected * 1e6, 1)}
 
 
 def query_latency(api: httpx.Client, project: int, rounds: int) -> dict[str, Any]:
@@ -182,22 +185,24 @@ def coco_file(path: Path, first: int, files: int) -> int:
     return n
 
 
-def import_coco(api: httpx.Client, srv: c.Server, project: int, schema: int, path: Path,
+def import_coco(inst: c.Instance, api: httpx.Client, srv: c.Server, project: int, schema: int, path: Path,
                 annotations: int) -> dict[str, float]:
     """Upload the COCO file as an import and wait for it; the job's rate."""
-    cpu = c.CpuMeter(lambda: [srv.pid])
+    cpu, db_cpu = c.CpuMeter(lambda: [srv.pid]), c.CpuMeter(lambda: c.database_backends(inst))
     cpu.start()
+    db_cpu.start()
     with open(path, "rb") as f:
         created = c.ok(api.post(f"/projects/{project}/imports", files={"file": ("bench.json", f)},
                                 data={"format": "coco", "schema_id": str(schema)}), 202).json()
     job = wait_job(api, f"/projects/{project}/imports/{created['id']}", "COCO import (timed)")
-    server_cpu = cpu.stop()
+    server_cpu, database_cpu = cpu.stop(), db_cpu.stop()
     if job["counts"]["annotations"] != annotations or job["counts"]["rejected"]:
         raise RuntimeError(f"import wrote {job['counts']}, expected {annotations} annotations and no rejections")
     seconds = job_seconds(job)
     return {"import_annotations_per_s": round(annotations / seconds), "import_seconds": round(seconds, 2),
-            "import_annotations": annotations, "import_server_cpu_us_per_annotation":
-            round(server_cpu / annotations * 1e6, 1)}
+            "import_annotations": annotations,
+            "import_server_cpu_us_per_annotation": round(server_cpu / annotations * 1e6, 1),
+            "import_database_cpu_us_per_annotation": round(database_cpu / annotations * 1e6, 1)}
 
 
 def main() -> None:
@@ -234,7 +239,7 @@ def main() -> None:
         with c.server(inst, workers=1) as srv, c.client(srv.url, token) as api:
             query_2n = query_latency(api, project, args.rounds)
             c.say(f"COCO import: {imported} boxes on {import_files} files ({coco.stat().st_size // 2**20} MB)")
-            imports = import_coco(api, srv, project, schema["id"], coco, imported)
+            imports = import_coco(inst, api, srv, project, schema["id"], coco, imported)
 
     figures = {
         "export_seconds": at_2n["seconds"], "export_peak_rss_mb": at_2n["peak_rss_mb"],
@@ -243,6 +248,8 @@ def main() -> None:
         "export_annotations_per_s": at_2n["annotations_per_s"], "export_wall_seconds": at_2n["wall_seconds"],
         "export_size_mb": at_2n["size_mb"], "export_idle_rss_mb": at_2n["idle_rss_mb"],
         "export_server_cpu_s": at_2n["server_cpu_s"],
+        "export_server_cpu_us_per_annotation": at_2n["server_cpu_us_per_annotation"],
+        "export_database_cpu_us_per_annotation": at_2n["database_cpu_us_per_annotation"],
         "export_at_n_seconds": at_n["seconds"], "export_at_n_peak_rss_mb": at_n["peak_rss_mb"],
         "export_at_n_idle_rss_mb": at_n["idle_rss_mb"],
         "rss_growth_n_to_2n_mb": round(at_2n["peak_rss_mb"] - at_n["peak_rss_mb"], 1),
