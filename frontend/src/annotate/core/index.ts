@@ -7,6 +7,7 @@ export * from "./hittest";
 export * from "./convert";
 export * from "./sync";
 export * from "./render";
+export * from "./layer";
 export * from "./text";
 export * from "./prelabels";
 export * from "./tools";

@@ -54,6 +54,47 @@ function trace(ctx: CanvasRenderingContext2D, v: Viewport, g: Geometry): void {
   }
 }
 
+/**
+ * Captions are drawn once into a small bitmap and then copied: laying out text is far dearer than
+ * copying pixels, and a view of pre-labels shows the same few "label NN%" strings again and again.
+ */
+const captions = new Map<string, CanvasImageSource>();
+const CAPTION_CACHE = 512;
+
+function drawCaption(ctx: CanvasRenderingContext2D, text: string, color: string, x: number, baseline: number): void {
+  const key = `${color}|${text}`;
+  let sprite = captions.get(key);
+  if (sprite === undefined && typeof OffscreenCanvas !== "undefined") {
+    const measure = new OffscreenCanvas(1, 1).getContext("2d");
+    if (measure) {
+      measure.font = CAPTION_FONT;
+      const width = Math.ceil(measure.measureText(text).width) + 6;
+      const canvas = new OffscreenCanvas(width, 18);
+      const c = canvas.getContext("2d");
+      if (c) {
+        paintCaption(c, text, color, 3, 14);
+        if (captions.size >= CAPTION_CACHE) captions.clear();
+        captions.set(key, canvas);
+        sprite = canvas;
+      }
+    }
+  }
+  if (sprite !== undefined) ctx.drawImage(sprite, x - 3, baseline - 14);
+  else paintCaption(ctx, text, color, x, baseline); // no OffscreenCanvas: draw the text itself
+}
+
+const CAPTION_FONT = "12px system-ui, sans-serif";
+
+function paintCaption(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, text: string, color: string,
+                      x: number, baseline: number): void {
+  ctx.font = CAPTION_FONT;
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "rgba(0, 0, 0, 0.8)"; // a dark halo keeps the text readable on any image
+  ctx.strokeText(text, x, baseline);
+  ctx.fillStyle = color;
+  ctx.fillText(text, x, baseline);
+}
+
 function fillAlpha(color: string, alpha: number): string {
   const n = parseInt(color.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
@@ -80,6 +121,35 @@ function paint(ctx: CanvasRenderingContext2D, color: string, fill: number, dashe
 
 /** Draw the whole scene; only shapes inside the visible part of the image are traced. */
 export function render(ctx: CanvasRenderingContext2D, scene: Scene): void {
+  renderBase(ctx, scene, false);
+  renderOverlay(ctx, scene);
+}
+
+const isEmphasised = (scene: Scene, s: Shape) => s.id === scene.selectedId || s.id === scene.hoverId;
+
+/** The shapes whose bounds meet the view. */
+function inView(scene: Scene, shapes: readonly Shape[]): Shape[] {
+  const { view, viewport: v } = scene;
+  const tl = toImage(v, { x: 0, y: 0 });
+  const br = toImage(v, { x: view.width, y: view.height });
+  return shapes.filter((s) => {
+    const b = bounds(s.geometry);
+    return !(b.x > br.x || b.y > br.y || b.x + b.w < tl.x || b.y + b.h < tl.y);
+  });
+}
+
+function caption(ctx: CanvasRenderingContext2D, scene: Scene, s: Shape): void {
+  const b = bounds(s.geometry);
+  const a = toScreen(scene.viewport, { x: b.x, y: b.y });
+  drawCaption(ctx, `${s.label} ${Math.round(s.score! * 100)}%`, scene.colorOf(s.label), a.x + 2, Math.max(12, a.y - 4));
+}
+
+/**
+ * The background, the image and the shapes in their plain look, batched by look. The selected and
+ * hovered shapes are left to the overlay, unless `all` (a cached base layer, drawn under an overlay
+ * that changes more often than it).
+ */
+export function renderBase(ctx: CanvasRenderingContext2D, scene: Scene, all: boolean): void {
   const { view, viewport: v } = scene;
   ctx.setTransform(scene.pixelRatio, 0, 0, scene.pixelRatio, 0, 0);
   ctx.fillStyle = "#2b2f36";
@@ -88,18 +158,10 @@ export function render(ctx: CanvasRenderingContext2D, scene: Scene): void {
     ctx.imageSmoothingEnabled = v.scale < 2;
     ctx.drawImage(scene.image, v.x, v.y, scene.imageSize.width * v.scale, scene.imageSize.height * v.scale);
   }
-  const tl = toImage(v, { x: 0, y: 0 });
-  const br = toImage(v, { x: view.width, y: view.height });
   const groups = new Map<string, { color: string; fill: number; dashed: boolean; shapes: Shape[] }>();
-  const emphasised: Shape[] = [];
   const scored: Shape[] = [];
-  for (const s of scene.shapes) {
-    const b = bounds(s.geometry);
-    if (b.x > br.x || b.y > br.y || b.x + b.w < tl.x || b.y + b.h < tl.y) continue;
-    if (s.id === scene.selectedId || s.id === scene.hoverId) {
-      emphasised.push(s);
-      continue;
-    }
+  for (const s of inView(scene, scene.shapes)) {
+    if (!all && isEmphasised(scene, s)) continue;
     const color = scene.colorOf(s.label);
     const fill = fillOf(s.geometry, false);
     const dashed = s.source === "model";
@@ -107,32 +169,27 @@ export function render(ctx: CanvasRenderingContext2D, scene: Scene): void {
     const group = groups.get(key);
     if (group) group.shapes.push(s);
     else groups.set(key, { color, fill, dashed, shapes: [s] });
-    if (dashed && s.score !== null && b.h * v.scale >= LABEL_MIN_PX) scored.push(s);
+    if (dashed && s.score !== null && bounds(s.geometry).h * v.scale >= LABEL_MIN_PX) scored.push(s);
   }
   for (const g of groups.values()) {
     ctx.beginPath();
     for (const s of g.shapes) trace(ctx, v, s.geometry);
     paint(ctx, g.color, g.fill, g.dashed, false);
   }
+  for (const s of scored) caption(ctx, scene, s);
+}
+
+/** What changes with the pointer: the selected and hovered shapes, the selection's handles, the draft. */
+export function renderOverlay(ctx: CanvasRenderingContext2D, scene: Scene): void {
+  const v = scene.viewport;
+  ctx.setTransform(scene.pixelRatio, 0, 0, scene.pixelRatio, 0, 0);
+  const emphasised = scene.selectedId === null && scene.hoverId === null ? []
+    : inView(scene, scene.shapes.filter((s) => isEmphasised(scene, s)));
   for (const s of emphasised) {
     ctx.beginPath();
     trace(ctx, v, s.geometry);
     paint(ctx, scene.colorOf(s.label), fillOf(s.geometry, true), s.source === "model", true);
-    if (s.source === "model" && s.score !== null) scored.push(s);
-  }
-  if (scored.length > 0) {
-    ctx.font = "12px system-ui, sans-serif";
-    ctx.lineWidth = 3;
-    ctx.strokeStyle = "rgba(0, 0, 0, 0.8)"; // a dark halo keeps the text readable on any image
-    for (const s of scored) {
-      const b = bounds(s.geometry);
-      const a = toScreen(v, { x: b.x, y: b.y });
-      const text = `${s.label} ${Math.round(s.score! * 100)}%`;
-      const y = Math.max(12, a.y - 4);
-      ctx.strokeText(text, a.x + 2, y);
-      ctx.fillStyle = scene.colorOf(s.label);
-      ctx.fillText(text, a.x + 2, y);
-    }
+    if (s.source === "model" && s.score !== null) caption(ctx, scene, s);
   }
   const selected = emphasised.find((s) => s.id === scene.selectedId);
   if (selected) {

@@ -14,6 +14,7 @@ import { SessionBanners } from "./SessionBanners";
 import { TextAnnotator } from "./TextAnnotator";
 import { SidePanel } from "./SidePanel";
 import { Toolbar } from "./Toolbar";
+import { ZoomReadout } from "./zoomReadout";
 
 export function AnnotatePage() {
   const params = useParams();
@@ -75,7 +76,7 @@ function Annotator(props: AnnotatorProps) {
   const labels = useMemo(() => schema.labels.filter((l) => !l.archived), [schema]);
   const [chosen, setChosen] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
-  const [zoom, setZoom] = useState(1);
+  const [zoom] = useState(() => new ZoomReadout());
   const [floor, setFloor] = useState(0);
   const type = TOOL_TYPE[toolName];
   const allowed = labels.filter((l) => type === null || l.annotation_types.includes(type));
@@ -134,7 +135,7 @@ function Annotator(props: AnnotatorProps) {
           <p className="hint" aria-live="polite" data-testid="tool-hint">{hint}</p>
         </div>
         <CanvasView ref={canvas} store={store} tool={tool} label={label} imageUrl={imageUrl} imageSize={imageSize}
-                    colorOf={colorOf} notify={setNotice} onZoom={setZoom} keypointNames={keypointNames} scoreFloor={floor}
+                    colorOf={colorOf} notify={setNotice} onZoom={zoom.set} keypointNames={keypointNames} scoreFloor={floor}
                     description={`${fileName}, ${imageSize.width} by ${imageSize.height} pixels, ${store.size} annotations`} />
         <SidePanel store={store} labels={labels} allowed={allowed} label={label} onLabel={setChosen} floor={floor} onFloor={setFloor} />
       </div>

@@ -3,6 +3,7 @@ import { useSyncExternalStore, type RefObject } from "react";
 import type { AnnotationStore, ToolName } from "../../annotate/core";
 import type { CanvasHandle } from "./CanvasView";
 import type { SessionStatus } from "./session";
+import type { ZoomReadout } from "./zoomReadout";
 
 const TOOLS: { name: ToolName; label: string; key: string }[] = [
   { name: "select", label: "Select", key: "V" },
@@ -17,7 +18,7 @@ interface Props {
   tool: ToolName;
   onTool(t: ToolName): void;
   store: AnnotationStore;
-  zoom: number;
+  zoom: ZoomReadout;
   canvas: RefObject<CanvasHandle | null>;
   unsaved: number;
   status: SessionStatus;
@@ -50,6 +51,11 @@ export function SaveControls({ store, unsaved, status, onSave }: Pick<Props, "st
   );
 }
 
+function ZoomPercent({ zoom }: { zoom: ZoomReadout }) {
+  const scale = useSyncExternalStore(zoom.subscribe, zoom.get);
+  return <span className="zoom" aria-live="off">{Math.round(scale * 100)}%</span>;
+}
+
 export function Toolbar({ tool, onTool, store, zoom, canvas, unsaved, status, onSave }: Props) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Annotation tools">
@@ -63,7 +69,7 @@ export function Toolbar({ tool, onTool, store, zoom, canvas, unsaved, status, on
       </div>
       <div className="group" role="group" aria-label="Zoom">
         <button type="button" onClick={() => canvas.current?.zoomBy(0.8)} title="Zoom out (-)" aria-label="Zoom out">−</button>
-        <span className="zoom" aria-live="off">{Math.round(zoom * 100)}%</span>
+        <ZoomPercent zoom={zoom} />
         <button type="button" onClick={() => canvas.current?.zoomBy(1.25)} title="Zoom in (+)" aria-label="Zoom in">+</button>
         <button type="button" onClick={() => canvas.current?.fit()} title="Fit the image (0)">Fit</button>
       </div>

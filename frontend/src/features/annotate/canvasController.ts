@@ -5,7 +5,7 @@
  */
 import {
   type AnnotationStore, type Shape, type Size, type Tool, type ToolContext, type ToolPointer, type Viewport,
-  IDENTITY, fit, hitTest, newId, panBy, render, shownAt, toImage, zoomAt,
+  BaseLayer, IDENTITY, fit, hitTest, newId, offscreenSurfaces, panBy, shownAt, toImage, zoomAt,
 } from "../../annotate/core";
 
 export interface CanvasInputs {
@@ -24,6 +24,7 @@ export interface CanvasInputs {
 
 const TOLERANCE_PX = 6;
 const DOUBLE_CLICK_MS = 400;
+const SHARPEN_MS = 120;
 
 export class CanvasController {
   private view: Size = { width: 0, height: 0 };
@@ -39,6 +40,9 @@ export class CanvasController {
   private canvas: HTMLCanvasElement | null = null;
   private cleanup: (() => void)[] = [];
   private shown: { all: readonly Shape[]; floor: number; list: readonly Shape[] } | null = null;
+  // Panning copies a cached bitmap of the image and the shapes instead of drawing them again.
+  private layer = new BaseLayer(offscreenSurfaces);
+  private sharpen = 0;
 
   constructor(private inputs: CanvasInputs) {}
 
@@ -81,6 +85,8 @@ export class CanvasController {
     this.cleanup = [];
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    this.layer.reset();
+    clearTimeout(this.sharpen);
   }
 
   setImage(img: HTMLImageElement | null): void {
@@ -211,10 +217,13 @@ export class CanvasController {
     const ctx = this.canvas?.getContext("2d");
     if (!ctx) return;
     const { store, tool, label, colorOf, imageSize } = this.inputs;
-    render(ctx, {
+    const drawn = this.layer.draw(ctx, {
       view: this.view, pixelRatio: window.devicePixelRatio || 1, viewport: this.viewport, image: this.image,
       imageSize, shapes: this.visible(), selectedId: store.selection, hoverId: this.hover,
       draft: tool.draft(), draftColor: label ? colorOf(label) : "#ffffff", colorOf,
     });
+    // A stretched copy stood in for this zoom step: draw it sharp once the wheel rests.
+    clearTimeout(this.sharpen);
+    if (drawn === "scaled") this.sharpen = window.setTimeout(() => this.schedule(), SHARPEN_MS);
   }
 }
