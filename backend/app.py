@@ -30,6 +30,7 @@ from backend.storage_connections.router import router as storage_connections_rou
 from backend.streaming.router import router as streaming_router
 from backend.tasks.router import router as tasks_router
 from backend.webhooks.router import router as webhooks_router
+from backend.workflows.artifacts_router import router as workflow_artifacts_router
 from backend.workflows.router import router as workflows_router
 from backend.workflows.service_router import router as workflow_service_router
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(streaming_router)
     api.include_router(workflows_router)
     api.include_router(workflow_service_router)
+    api.include_router(workflow_artifacts_router)
 
     @api.get("/health", tags=["meta"], summary="Liveness and database reachability")
     def health() -> dict[str, str]:

@@ -15,7 +15,14 @@ from backend.storage_connections.models import StorageConnection
 from backend.streaming.models import DatasetSnapshot, SnapshotFile
 from backend.tasks.models import Task
 from backend.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookFanoutCursor, WebhookSubscription
-from backend.workflows.models import BlockCatalogueEntry, Workflow, WorkflowRun, WorkflowStep, WorkflowVersion
+from backend.workflows.models import (
+    BlockCatalogueEntry,
+    Workflow,
+    WorkflowArtifact,
+    WorkflowRun,
+    WorkflowStep,
+    WorkflowVersion,
+)
 
 __all__ = [
     "Annotation",
@@ -48,6 +55,7 @@ __all__ = [
     "WebhookFanoutCursor",
     "WebhookSubscription",
     "Workflow",
+    "WorkflowArtifact",
     "WorkflowRun",
     "WorkflowStep",
     "WorkflowVersion",

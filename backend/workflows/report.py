@@ -8,7 +8,8 @@ each written with one statement.
 Rules: terminal statuses are final (a later report changes nothing and is answered with the current
 state, so re-reports after a crash are harmless); a ``waiting`` step does not go back to pending,
 queued or running; a step of a finished run cannot become active (such a report makes it
-``cancelled``); ``running`` counts an attempt; timestamps are set on the way in.
+``cancelled``); ``running`` counts an attempt; timestamps are set on the way in. A report without a
+status is a running step's progress: its log and summary only.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ def _apply_step(batch: _Batch, item: StepReport) -> StepReported:
         return StepReported(run_id=item.run_id, key=item.key, status=None, attempts=0, created=False)
     key = (item.run_id, item.key)
     step = batch.steps.get(key)
+    if item.status is None:
+        return _progress(step, item)
     created = step is None
     if step is None:
         step = batch.steps[key] = _Step(run_id=item.run_id, key=item.key, created_at=batch.now, logs="", dirty=True)
@@ -173,6 +176,18 @@ def _apply_step(batch: _Batch, item: StepReport) -> StepReported:
         step.finished_at = now
     return StepReported(run_id=step.run_id, key=step.key, status=step.status, attempts=step.attempts,
                         created=created)
+
+
+def _progress(step: _Step | None, item: StepReport) -> StepReported:
+    """A running block's progress: its log grows (and its summary changes) while it runs; nothing else."""
+    if step is None:
+        return StepReported(run_id=item.run_id, key=item.key, status=StepStatus.pending, attempts=0, created=False)
+    if step.status is StepStatus.running:
+        if item.log:
+            step.logs, step.dirty = tail((step.logs or "") + item.log), True
+        if item.summary is not None:
+            step.summary, step.dirty = item.summary, True
+    return StepReported(run_id=step.run_id, key=step.key, status=step.status, attempts=step.attempts, created=False)
 
 
 def _apply_run(batch: _Batch, item: RunReport) -> RunReported:

@@ -148,7 +148,8 @@ class StepReport(_ServiceInput):
     instance: str | None = Field(default=None, max_length=200)
     block: str | None = Field(default=None, max_length=200)
     queue: str | None = Field(default=None, max_length=100)
-    status: StepStatus
+    status: StepStatus | None = Field(default=None, description="null: progress of a running step (log and "
+                                                                 "summary only; no transition, no attempt)")
     output: Any = Field(default=None, description="small: ids and summaries; null leaves it as it is")
     summary: str | None = Field(default=None, max_length=2000)
     error: str | None = Field(default=None, max_length=65_536)

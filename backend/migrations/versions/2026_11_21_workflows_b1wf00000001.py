@@ -1,4 +1,4 @@
-"""workflows: definitions, versions, runs, steps, block catalogue; tasks.external_key
+"""workflows: definitions, versions, runs, steps, step artifacts, block catalogue; tasks.external_key
 
 Revision ID: b1wf00000001
 Revises: 468f7837aea5
@@ -114,6 +114,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workflow_steps')),
     sa.UniqueConstraint('run_id', 'key', name=op.f('uq_workflow_steps_run_id_key'))
     )
+    op.create_table('workflow_artifacts',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('run_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('step_key', sa.String(length=200), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('media_type', sa.String(length=200), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=500), nullable=False),
+    sa.Column('created_at', backend.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_workflow_artifacts_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['run_id'], ['workflow_runs.id'], name=op.f('fk_workflow_artifacts_run_id_workflow_runs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workflow_artifacts')),
+    sa.UniqueConstraint('run_id', 'step_key', 'name', name=op.f('uq_workflow_artifacts_run_id_step_key_name'))
+    )
+    with op.batch_alter_table('workflow_artifacts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workflow_artifacts_project_id'), ['project_id'], unique=False)
+
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('external_key', sa.String(length=200), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_tasks_project_id_external_key'), ['project_id', 'external_key'])
@@ -124,6 +143,10 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('uq_tasks_project_id_external_key'), type_='unique')
         batch_op.drop_column('external_key')
 
+    with op.batch_alter_table('workflow_artifacts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workflow_artifacts_project_id'))
+
+    op.drop_table('workflow_artifacts')
     op.drop_table('workflow_steps')
     with op.batch_alter_table('workflow_runs', schema=None) as batch_op:
         batch_op.drop_index('ix_workflow_runs_workflow_id_created_at')
