@@ -27,6 +27,13 @@ def next_claimable(session: Session, model: type[J], now: datetime) -> J | None:
     return session.scalars(stmt).first()
 
 
+def any_claimable(session: Session, model: type[BackgroundJob], now: datetime) -> bool:
+    """Whether some job could be claimed (a plain read: idle polling takes no lock)."""
+    stmt = select(model.id).where(or_(model.status == JobStatus.pending,
+                                      and_(model.status == JobStatus.running, model.lease_until < now))).limit(1)
+    return session.scalar(stmt) is not None
+
+
 def heartbeat(session: Session, model: type[BackgroundJob], job_id: int, owner: str, until: datetime,
               values: dict[str, Any]) -> bool:
     """Extend the lease (and write ``values``) if ``owner`` still holds it; whether it did."""

@@ -105,6 +105,9 @@ def new_owner() -> str:
 
 def claim(ctx: JobContext, kind: JobKind) -> int | None:
     """Take the next job of this kind (failing ones that ran out of attempts); its id, or None."""
+    with transaction(ctx.reading()) as session:
+        if not repository.any_claimable(session, kind.model, utcnow()):
+            return None  # the common, idle case: no write transaction (SQLite's lock stays free)
     while True:
         with transaction(ctx.factory) as session:
             now = utcnow()
