@@ -31,6 +31,7 @@ class BackendAPI:
     def __init__(self, base_url: str, token: str | None, *, timeout_s: float = 30.0, attempts: int = 6,
                  transport: httpx.BaseTransport | None = None) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.base_url, self.token = base_url.rstrip("/"), token  # blocks open SDK clients with them
         self.attempts = attempts
         self.http = httpx.Client(base_url=base_url.rstrip("/") + "/api/v1", headers=headers, timeout=timeout_s,
                                  transport=transport or httpx.HTTPTransport(retries=2))
@@ -106,6 +107,13 @@ class BackendAPI:
             if len(page) < 500:
                 return
             after = page[-1]["run_id"]
+
+    def upload_artifact(self, run_id: int, step_key: str, name: str, data: bytes, media_type: str) -> dict[str, Any]:
+        """Store a file a step produced (a report); answers its id and download URL."""
+        result: dict[str, Any] = self.request(
+            "PUT", f"/service/workflow-runs/{run_id}/artifacts/{step_key}/{name}",
+            files={"file": (name, data, media_type)})
+        return result
 
     # -- domain data for blocks ----------------------------------------------------------------------
     def paged(self, path: str, params: Mapping[str, Any] | None = None, *, limit: int = 500) -> Iterator[Any]:

@@ -124,7 +124,7 @@ class Executor:
 
     def _outcome(self, batch: StepBatch, item: StepItem, attempt: int, results: list[Any], default_port: str,
                  ctx: StepContext) -> Outcome:
-        logs = "\n".join(ctx.log_lines)
+        logs = ctx.unsent_log()  # lines sent as progress while the block ran are in the step's log already
         error = next((r for r in results if isinstance(r, BaseException)), None)
         if error is not None:
             message = f"{type(error).__name__}: {error}"[:4000]

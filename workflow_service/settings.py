@@ -25,6 +25,18 @@ class WorkerSettings(BaseSettings):
     worker_concurrency: int = Field(default=2, ge=1, le=256, description="executor processes (or threads)")
     worker_prefix: str = Field(default="groundwork", description="prefix of the service's queue names")
     api_timeout_s: float = Field(default=30.0, gt=0, description="seconds per backend API call")
+    mlflow_tracking_uri: str | None = Field(
+        default=None, description="where train/predict track experiments and models; default: a local store "
+                                  "(SQLite and artifacts) under DATA_DIR/mlflow")
+
+    @property
+    def tracking_uri(self) -> str:
+        """The MLflow tracking URI: the configured one, or the local store under the data directory."""
+        if self.mlflow_tracking_uri:
+            return self.mlflow_tracking_uri
+        root = (self.data_dir / "mlflow").resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{root / 'mlflow.db'}"
 
     @property
     def queues(self) -> list[str]:

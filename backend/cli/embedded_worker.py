@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from backend.auth import repository, service
@@ -27,6 +27,11 @@ def mint_token(settings: Settings) -> str:
         return service.create_token(session, account, TokenCreate(name=TOKEN_NAME), settings.secret_key).secret
 
 
+def embedded_queues(environ: Mapping[str, str]) -> str:
+    """The queues the laptop's one executor serves: ``cpu,gpu`` (ML blocks run too), unless configured."""
+    return environ.get("GROUNDWORK_WORKER_QUEUES") or "cpu,gpu"
+
+
 @contextmanager
 def embedded_worker(settings: Settings) -> Iterator[None]:
     """Run the orchestrator and an executor beside the API while the block is active."""
@@ -37,8 +42,11 @@ def embedded_worker(settings: Settings) -> Iterator[None]:
            "GROUNDWORK_SERVICE_TOKEN": mint_token(settings), "GROUNDWORK_DATA_DIR": str(settings.data_dir.resolve()),
            "GROUNDWORK_BROKER_URL": settings.broker_url or "", "GROUNDWORK_PARENT_PID": str(os.getpid())}
     base = [sys.executable, "-m", "workflow_service"]
-    children = [subprocess.Popen([*base, role], env=env) for role in ("orchestrator", "executor")]  # noqa: S603
-    info("  workflows:  an embedded worker runs the workflow blocks (GROUNDWORK_EMBEDDED_WORKER=false to turn off)")
+    queues = embedded_queues(os.environ)
+    children = [subprocess.Popen([*base, "orchestrator"], env=env),  # noqa: S603  (our own interpreter)
+                subprocess.Popen([*base, "executor", "--queues", queues], env=env)]  # noqa: S603
+    info(f"  workflows:  an embedded worker runs the workflow blocks on queues {queues} "
+         "(GROUNDWORK_EMBEDDED_WORKER=false to turn off)")
     try:
         yield
     finally:

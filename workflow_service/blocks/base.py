@@ -9,6 +9,7 @@ A block's identity lives in class variables (``slug``, ``title``, ``description`
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
@@ -58,11 +59,38 @@ class StepContext:
     attempt: int
     run_input: dict[str, Any]
     log_lines: list[str] = field(default_factory=list)
+    log_sent: int = 0  # lines already shown while the step ran (``progress``); the rest go with its outcome
+    _flushed_at: float = field(default=0.0, repr=False)
 
     def log(self, message: str) -> None:
         """A line for the step's log (shown in the run view)."""
         self.log_lines.append(message)
         logging.getLogger("workflow_service.block").info("run %s step %s: %s", self.run_id, self.step_key, message)
+
+    def progress(self, message: str, *, summary: str | None = None, every_s: float = 2.0) -> None:
+        """A log line that shows in the run view while the step is still running (sent at most every ``every_s``)."""
+        self.log(message)
+        now = time.monotonic()
+        if now - self._flushed_at < every_s:
+            return
+        self._flushed_at = now
+        sent = len(self.log_lines)
+        step: dict[str, object] = {"run_id": self.run_id, "key": self.step_key,
+                                   "log": "\n".join(self.log_lines[self.log_sent:sent]) + "\n"}
+        if summary is not None:
+            step["summary"] = summary[:2000]
+        try:
+            self.api.report(steps=[step])  # no status: the backend appends the log, counts no attempt
+        except Exception as exc:  # best effort: unsent lines go with the step's outcome instead
+            logging.getLogger("workflow_service.block").warning("progress report failed: %s", exc)
+            return
+        self.log_sent = sent
+
+    def unsent_log(self) -> str:
+        """The log lines not yet sent (and mark them sent)."""
+        lines = self.log_lines[self.log_sent:]
+        self.log_sent = len(self.log_lines)
+        return "\n".join(lines)
 
 
 @dataclass
