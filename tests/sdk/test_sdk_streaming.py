@@ -117,7 +117,7 @@ def test_items_carry_every_shape_texts_and_file_attributes(world: World) -> None
     project.annotations.create(image, "keypoints", label="person", schema_id=world.schema_id,
                                geometry={"points": [{"x": 3, "y": 4}, {"x": 5, "y": 6, "visible": False}]})
     project.annotations.create(image, "tag", label="topic", schema_id=extra.id, attributes={"weather": "rain"})
-    text = project.files.upload([("note.txt", "sunny day in town".encode())])[0].file
+    text = project.files.upload([("note.txt", b"sunny day in town")])[0].file
     project.annotations.create(text.id, "span", label="topic", schema_id=extra.id,
                                geometry={"start": 0, "end": 5})
     ds = project.files()
