@@ -70,7 +70,7 @@ def get_export(export_id: int, access: Reader, session: SessionDep, request: Req
             summary="The export's output, streamed (409 until it has succeeded)",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download_export(export_id: int, access: Reader, session: SessionDep, settings: SettingsDep) -> FileResponse:
-    job = service.download_path(settings, session, access, export_id)
+    job = service.downloadable(settings, session, access, export_id)
     return FileResponse(service.output_path(settings, job), media_type=job.content_type, filename=job.file_name,
                         headers={"etag": f'"{job.sha256}"', "x-content-type-options": "nosniff"})
 

@@ -119,7 +119,7 @@ def list_exports(session: Session, access: ProjectAccess, before: int | None, li
     return repository.list_for(session, access.project.id, before, limit)
 
 
-def download_path(settings: Settings, session: Session, access: ProjectAccess, export_id: int) -> ExportJob:
+def downloadable(settings: Settings, session: Session, access: ProjectAccess, export_id: int) -> ExportJob:
     """The finished download export whose output exists on disk (409 while it runs, or when it went to storage)."""
     job = get_export(session, access, export_id)
     if job.status != JobStatus.succeeded:
