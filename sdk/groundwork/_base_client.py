@@ -114,6 +114,12 @@ class SyncAPIClient:
         """Close the connection pool."""
         self._http.close()
 
+    def __enter__(self) -> SyncAPIClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 class AsyncAPIClient:
     """The asyncio twin of ``SyncAPIClient``."""

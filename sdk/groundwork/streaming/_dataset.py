@@ -51,7 +51,6 @@ class _Local:
     """Per-process state: never pickled."""
 
     pid: int
-    api: SyncAPIClient
     batches: BatchFetcher
     lru: ByteLRU
     disk: DiskCache | None
@@ -103,8 +102,9 @@ class StreamingDataset:
 
     def slice(self, query: str) -> StreamingDataset:
         """A new snapshot: this one's files that match ``query`` now (annotations stay as of this snapshot)."""
-        snap = self._state().api.json("POST", f"/projects/{self.project_id}/snapshots", Snapshot,
-                                      json=snapshot_body(None, query, self.snapshot.id))
+        with SyncAPIClient(self._conn) as api:  # rare: no client is kept per process for it
+            snap = api.json("POST", f"/projects/{self.project_id}/snapshots", Snapshot,
+                            json=snapshot_body(None, query, self.snapshot.id))
         return StreamingDataset(self._conn, self.project_id, snap, self.options)
 
     def __len__(self) -> int:
@@ -123,7 +123,7 @@ class StreamingDataset:
             if self.options.disk_cache is not None:
                 disk = DiskCache(self.options.disk_cache, self._conn.base_url, self.snapshot)
             lru = ByteLRU(self.options.memory_cache_bytes)
-            local = self._local = _Local(os.getpid(), SyncAPIClient(self._conn), BatchFetcher(self._conn), lru, disk)
+            local = self._local = _Local(os.getpid(), BatchFetcher(self._conn), lru, disk)
         return local
 
     def _fetch(self, positions: Sequence[int]) -> dict[int, RawItem]:
@@ -185,12 +185,16 @@ class StreamingDataset:
         found = self._fetch(positions)
         return [item for pos in positions if (item := self._item(pos, found.get(pos))) is not None]
 
-    def iter_positions(self, positions: Sequence[int]) -> Iterator[dict[str, Any]]:
-        """Items in this order, ``prefetch`` batches ahead on background threads."""
+    def iter_positions(self, positions: Sequence[int], *, first_fetch: int = _FIRST_FETCH) -> Iterator[dict[str, Any]]:
+        """Items in this order, ``prefetch`` requests ahead on background threads.
+
+        The first request asks for ``first_fetch`` items only (a DataLoader passes its batch size), so the
+        first batch waits for one small response, not for a full ``fetch_size`` one.
+        """
         local = self._state()
         if local.pool is None:
             local.pool = ThreadPoolExecutor(max_workers=self.options.threads, thread_name_prefix="groundwork-fetch")
-        size, first = self.options.fetch_size, min(self.options.fetch_size, _FIRST_FETCH)
+        size, first = self.options.fetch_size, max(1, min(self.options.fetch_size, first_fetch))
         groups = [list(map(int, positions[:first]))]
         groups += [list(map(int, positions[i:i + size])) for i in range(first, len(positions), size)]
         groups = [g for g in groups if g]

@@ -81,7 +81,7 @@ class StreamingIterableDataset(tud.IterableDataset[Any]):
         info = tud.get_worker_info()
         worker, workers = (info.id, info.num_workers) if info is not None else (0, 1)
         mine = worker_share(self.rank_sequence()[start:], worker, workers, self.batch_size)
-        for item in self.dataset.iter_positions(mine.tolist()):
+        for item in self.dataset.iter_positions(mine.tolist(), first_fetch=self.batch_size):
             if count:
                 self._consumed += 1
             yield self.transform(item) if self.transform is not None else item
