@@ -10,5 +10,6 @@ from workflow_service.blocks.builtin.python_call import Python
 from workflow_service.blocks.builtin.route import Route
 from workflow_service.blocks.builtin.wait_for import WaitFor
 from workflow_service.blocks.builtin.webhook import Webhook
+from workflow_service.blocks.ml import ML_BLOCKS
 
-BUILTIN_BLOCKS: list[type[Block[Any]]] = [Export, HumanTask, Identity, Python, Route, WaitFor, Webhook]
+BUILTIN_BLOCKS: list[type[Block[Any]]] = [Export, HumanTask, Identity, Python, Route, WaitFor, Webhook, *ML_BLOCKS]

@@ -1,0 +1,128 @@
+"""Fixtures for the ML blocks: a real API (uvicorn) with a project and the workflow service's token,
+step contexts for calling blocks directly, and a local MLflow store.
+
+Blocks are called as the executor calls them (``run_batch`` with step contexts); they reach the API
+over HTTP with the service token, exactly as in a worker.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from backend.auth import service as auth_service
+from backend.auth.schemas import TokenCreate
+from backend.config import Settings
+from backend.core.db import make_session_factory, transaction
+from tests.conftest import Actor
+from workflow_service.backend_api import BackendAPI
+from workflow_service.blocks.base import Item, StepContext
+
+TOPICS_SCHEMA: dict[str, Any] = {
+    "name": "topics",
+    "labels": [{"name": name, "color": color, "annotation_types": ["tag"]}
+               for name, color in (("sports", "#1f77b4"), ("cooking", "#ff7f0e"), ("finance", "#2ca02c"))],
+}
+_runs = itertools.count(1)
+
+
+@dataclass
+class MLProject:
+    """A project as the blocks see it: its id, the admin's HTTP client, the service's API client."""
+
+    id: int
+    admin: httpx.Client
+    api: BackendAPI
+    schema_id: int
+
+    def ctx(self, run_id: int | None = None, key: str = "step") -> StepContext:
+        """A step context like the executor's (run ids need not exist unless the block reports progress)."""
+        return StepContext(self.api, self.id, run_id or next(_runs), key, 1, {})
+
+    def items(self, *args_per_item: list[Any]) -> list[Item]:
+        """One item per argument list, each with its own context."""
+        return [Item(self.ctx(), list(args)) for args in args_per_item]
+
+    def upload_texts(self, texts: list[str], meta: list[dict[str, Any]] | None = None) -> list[int]:
+        """Upload texts (one file each, metadata per file); their ids in order."""
+        ids = []
+        for i, text in enumerate(texts):
+            files = [("files", (f"t{i:04d}.txt", text.encode(), "text/plain"))]
+            body = {"metadata": _json(meta[i])} if meta else {}
+            r = self.admin.post(f"/api/v1/projects/{self.id}/files", files=files, data=body)
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["items"][0]["file"]["id"])
+        return ids
+
+    def upload_images(self, images: list[bytes]) -> list[int]:
+        """Upload PNG images in one request; their ids in order."""
+        files = [("files", (f"i{i:04d}.png", data, "image/png")) for i, data in enumerate(images)]
+        r = self.admin.post(f"/api/v1/projects/{self.id}/files", files=files)
+        assert r.status_code == 201, r.text
+        return [item["file"]["id"] for item in r.json()["items"]]
+
+    def annotations(self, file_id: int) -> list[dict[str, Any]]:
+        """A file's live annotations."""
+        r = self.admin.get(f"/api/v1/projects/{self.id}/files/{file_id}/annotations")
+        assert r.status_code == 200, r.text
+        return list(r.json()["items"])
+
+    def tag(self, file_id: int, label: str) -> None:
+        """A human tag (what an annotator's classification is)."""
+        r = self.admin.post(f"/api/v1/projects/{self.id}/files/{file_id}/annotations",
+                            json={"type": "tag", "label": label, "schema_id": self.schema_id})
+        assert r.status_code == 201, r.text
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def service_token(app: FastAPI, settings: Settings) -> str:
+    """A token of the workflow service's account (editor on every project)."""
+    with transaction(make_session_factory(app.state.engine)) as s:
+        account = auth_service.create_service_account(s, "workflow-service")
+        return auth_service.create_token(s, account, TokenCreate(name="ml tests"), settings.secret_key).secret
+
+
+@pytest.fixture
+def make_project(app: FastAPI, settings: Settings, live_server: str, make_user: Callable[..., Actor]
+                 ) -> Iterator[Callable[..., MLProject]]:
+    """Projects with a label schema (default: three topics), reached over real HTTP."""
+    admin = make_user("ml-admin@example.com", superuser=True)
+    http = httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {admin.token}"}, timeout=60)
+    api = BackendAPI(live_server, service_token(app, settings))
+
+    def _make(schema: dict[str, Any] | None = None, name: str = "ml") -> MLProject:
+        pid = http.post("/api/v1/projects", json={"name": f"{name}-{next(_runs)}"}).json()["id"]
+        r = http.post(f"/api/v1/projects/{pid}/schemas", json=schema or TOPICS_SCHEMA)
+        assert r.status_code == 201, r.text
+        return MLProject(pid, http, api, r.json()["id"])
+
+    yield _make
+    api.close()
+    http.close()
+
+
+@pytest.fixture
+def project(make_project: Callable[..., MLProject]) -> MLProject:
+    """A project with the three-topic schema."""
+    return make_project()
+
+
+@pytest.fixture
+def mlflow_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh local MLflow store for this test (as a worker's default under its data directory)."""
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("GROUNDWORK_MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("GROUNDWORK_DATA_DIR", str(tmp_path))
+    return uri

@@ -1,0 +1,171 @@
+"""Domain data for the ML blocks, through the SDK (``groundwork.Client``) with the worker's service token.
+
+Files are read in batches through snapshots (texts inline, image bytes in one tar stream per request),
+never one request per file; pre-labels are written with the bulk annotations endpoint, replacing the
+same model's earlier pre-labels of each file (the history keeps every version).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from groundwork import Client
+from groundwork.resources.annotations import annotation_body
+from groundwork.streaming import StreamingDataset
+from groundwork.types import LabelSchema
+
+from workflow_service.blocks.base import StepContext, file_ids_of
+
+IDS_PER_QUERY = 1000  # ids per `file.id in [...]` query (queries are at most 10,000 characters)
+WRITE_CHUNK = 2000  # files per bulk write (the endpoint takes up to 10,000 annotations)
+_clients: dict[tuple[str, str | None], Client] = {}
+_lock = threading.Lock()
+
+
+def client(ctx: StepContext) -> Client:
+    """An SDK client for the worker's API URL and service token (one per process)."""
+    key = (ctx.api.base_url, ctx.api.token)
+    with _lock:
+        if key not in _clients:
+            _clients[key] = Client(ctx.api.base_url, ctx.api.token, timeout=120.0, max_retries=5)
+        return _clients[key]
+
+
+def schema(ctx: StepContext, name: str | None) -> LabelSchema:
+    """The label schema by name (default: the project's first), read now: edits apply to the next run."""
+    schemas = list(client(ctx).project(ctx.project_id).schemas.list())
+    if not schemas:
+        raise ValueError("the project has no label schema")
+    if name is None:
+        return min(schemas, key=lambda s: s.id)
+    for s in schemas:
+        if s.name == name:
+            return s
+    raise ValueError(f"no label schema named {name!r}; there are: {', '.join(s.name for s in schemas)}")
+
+
+def labels_for(found: LabelSchema, annotation_type: str, wanted: Sequence[str] = ()) -> list[str]:
+    """The schema's live labels that allow ``annotation_type`` (optionally only the ``wanted`` ones), in order."""
+    names = [label.name for label in found.labels if not label.archived and annotation_type in label.annotation_types]
+    if wanted:
+        missing = [w for w in wanted if w not in names]
+        if missing:
+            raise ValueError(f"labels {missing} are not {annotation_type} labels of schema {found.name!r}")
+        names = [n for n in names if n in wanted]
+    if not names:
+        raise ValueError(f"schema {found.name!r} has no label that allows {annotation_type!r} annotations")
+    return names
+
+
+def files_query(ids: Sequence[int]) -> str:
+    """The query that selects exactly these files."""
+    return f"file.id in [{', '.join(str(int(i)) for i in ids)}]"
+
+
+def input_files(args: Sequence[Any]) -> list[int]:
+    """Every file id the block's arguments are about (lists of ids, events, a manual run's input)."""
+    out: list[int] = []
+    for arg in args:
+        if isinstance(arg, dict) and "registered_model" in arg:  # a model from `train`: not files
+            continue
+        out += file_ids_of(arg)
+    return list(dict.fromkeys(out))
+
+
+@dataclass
+class Slice:
+    """Files read through a snapshot: the items (decoded) and the snapshot they came from."""
+
+    snapshot_id: int | None
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def file_ids(self) -> list[int]:
+        """The files, in the snapshot's order."""
+        return [int(i["file_id"]) for i in self.items]
+
+
+def _dataset(ctx: StepContext, *, query: str = "", dataset: str | None = None, snapshot_id: int | None = None,
+             decode: bool = True) -> StreamingDataset:
+    project = client(ctx).project(ctx.project_id)
+    options = {"decode": decode, "on_unavailable": "skip", "fetch_size": 256}
+    if snapshot_id is not None:
+        return project.snapshot(snapshot_id, **options)
+    if dataset is not None:
+        return project.dataset(dataset, query=query, **options)
+    return project.files(query, **options)
+
+
+def read_slice(ctx: StepContext, *, query: str = "", dataset: str | None = None, snapshot_id: int | None = None,
+               kind: Literal["text", "image"] | None = None, limit: int | None = None, decode: bool = True) -> Slice:
+    """A query-defined slice (or a dataset, or an existing snapshot), kept as a snapshot for reproducibility."""
+    if kind is not None and snapshot_id is None:
+        query = f"file.kind = '{kind}'" + (f" and ({query})" if query.strip() else "")
+    ds = _dataset(ctx, query=query, dataset=dataset, snapshot_id=snapshot_id, decode=decode)
+    count = len(ds) if limit is None else min(len(ds), limit)
+    return Slice(ds.snapshot_id, list(ds.iter_positions(range(count))) if count else [])
+
+
+def read_files(ctx: StepContext, ids: Sequence[int], *, decode: bool = True) -> list[dict[str, Any]]:
+    """These files with their current annotations, in the order given (files that are gone are left out).
+
+    A short-lived snapshot per chunk carries them (two requests per chunk); it is deleted afterwards.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    snapshots = client(ctx).project(ctx.project_id).snapshots
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[start:start + IDS_PER_QUERY]
+        ds = _dataset(ctx, query=files_query(chunk), decode=decode)
+        try:
+            for item in ds.get_many(range(len(ds))):
+                found[int(item["file_id"])] = item
+        finally:
+            snapshots.delete(ds.snapshot_id)
+    return [found[i] for i in ids if i in found]
+
+
+def iter_chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """``values`` in consecutive chunks of at most ``size``."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def tag_label(item: dict[str, Any], schema_id: int, *, source: Literal["human", "any"] = "human") -> str | None:
+    """The file's class: its one tag label in the schema (human-made only, by default); None when absent or mixed."""
+    names = {a["label"] for a in item.get("annotations", ())
+             if a["type"] == "tag" and a["schema_id"] == schema_id and a["label"]
+             and (source == "any" or a["source"] == "human")}
+    return names.pop() if len(names) == 1 else None
+
+
+@dataclass(frozen=True)
+class ModelTag:
+    """Who wrote a pre-label: the model's name and version (shown beside each annotation and in its history)."""
+
+    name: str
+    version: str
+
+
+def write_tags(ctx: StepContext, schema_id: int, predictions: Iterable[tuple[int, str, float]], model: ModelTag,
+               *, replace: Literal["model", "source"] = "model") -> int:
+    """Write (file, label, score) as model-made tags; each replaces that file's earlier pre-labels of the same
+    model (``replace="source"``: every model-made annotation of the file). Returns the annotations written."""
+    return write_annotations(ctx, schema_id, {fid: [annotation_body(
+        "tag", label=label, source="model", model_name=model.name, model_version=model.version,
+        score=round(float(score), 6))] for fid, label, score in predictions}, replace=replace)
+
+
+def write_annotations(ctx: StepContext, schema_id: int, by_file: dict[int, list[dict[str, Any]]], *,
+                      replace: Literal["model", "source"] = "model") -> int:
+    """Bulk-write model annotations per file (replace mode: a retried step never duplicates them)."""
+    annotations = client(ctx).project(ctx.project_id).annotations
+    written = 0
+    files = list(by_file)
+    for chunk in iter_chunks(files, WRITE_CHUNK):
+        result = annotations.bulk({f: by_file[f] for f in chunk}, schema_id=schema_id, mode="replace",
+                                  replace_scope=replace)
+        written += result.created
+    return written
