@@ -44,7 +44,7 @@ test("key screens pass axe at 1280×800, keep a sensible focus order, and the ed
 
   const screens: [string, string][] = [
     ["files", "30-files"], [`files/${fileId}`, "31-file-detail"], ["datasets", "32-datasets"], ["tasks", "33-tasks"],
-    ["insights", "34-insights"], ["schemas", "35-schemas"], [`schemas/${schema.id}`, "36-schema-editor"], ["members", "37-members"],
+    ["insights", "34-insights"], ["workflows", "39-workflows"], ["schemas", "35-schemas"], [`schemas/${schema.id}`, "36-schema-editor"], ["members", "37-members"],
   ];
   for (const [path, shot] of screens) {
     await page.goto(`/projects/${project.id}/${path}`);
@@ -63,8 +63,8 @@ test("key screens pass axe at 1280×800, keep a sensible focus order, and the ed
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.locator("main")).toBeFocused();
-  const order = await tabOrder(page, 12);
-  const expected = ["Files", "Datasets", "Tasks", "Insights", "Label schemas", "Members", "Choose files…", "Query", "Apply", "Dataset", "Name contains", "Kind"];
+  const order = await tabOrder(page, 13);
+  const expected = ["Files", "Datasets", "Tasks", "Insights", "Workflows", "Label schemas", "Members", "Choose files…", "Query", "Apply", "Dataset", "Name contains", "Kind"];
   expect(order).toEqual(expected);
 
   // The editor: no scrolling at all; shapes chosen from the list, deleted, undone, all from the keyboard.

@@ -17,6 +17,8 @@ import { TasksTab } from "./features/tasks/TasksTab";
 
 // Screens with big libraries (charts) load when first opened, not with the app.
 const InsightsTab = lazy(() => import("./features/insights/InsightsTab").then((m) => ({ default: m.InsightsTab })));
+const WorkflowsTab = lazy(() => import("./features/workflows/WorkflowsTab").then((m) => ({ default: m.WorkflowsTab })));
+const BuilderPage = lazy(() => import("./features/workflows/BuilderPage").then((m) => ({ default: m.BuilderPage })));
 
 function Later({ children }: { children: ReactNode }) {
   return <Suspense fallback={<p role="status">Loading…</p>}>{children}</Suspense>;
@@ -38,6 +40,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <ProjectListPage /> },
       { path: "projects/:projectId/files/:fileId/annotate", element: <AnnotatePage /> },
+      { path: "projects/:projectId/workflows/:workflowId", element: <Later><BuilderPage /></Later> },
       {
         path: "projects/:projectId",
         element: <ProjectPage />,
@@ -50,6 +53,7 @@ export const router = createBrowserRouter([
           { path: "schemas/:schemaId", element: <SchemaEditorPage /> },
           { path: "tasks", element: <TasksTab /> },
           { path: "insights", element: <Later><InsightsTab /></Later> },
+          { path: "workflows", element: <Later><WorkflowsTab /></Later> },
           { path: "members", element: <MembersTab /> },
         ],
       },

@@ -13,6 +13,7 @@ const TABS = [
   { to: "datasets", label: "Datasets", hiddenFrom: "annotator" },
   { to: "tasks", label: "Tasks" },
   { to: "insights", label: "Insights", hiddenFrom: "annotator" },
+  { to: "workflows", label: "Workflows", hiddenFrom: "annotator" },
   { to: "schemas", label: "Label schemas" },
   { to: "members", label: "Members" },
 ];
