@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,3 +86,22 @@ def test_detection_collate(world: World) -> None:
     assert [t["boxes"].shape[1] for t in targets] == [4, 4, 4]
     assert sorted(len(t["labels"]) for t in targets) == [1, 2, 3]
     assert all(t["labels"].dtype == torch.int64 and int(t["labels"][0]) == world.car for t in targets)
+
+
+def test_a_real_two_rank_job_shares_one_snapshot_and_splits_it(world: World, gw_server: str,
+                                                               tmp_path: Path) -> None:
+    """Two processes in a gloo process group, two DataLoader workers each: one snapshot, every file once."""
+    child = Path(__file__).with_name("rank_child.py")
+    token = world.project._client.conn.token or ""
+    procs = [subprocess.Popen([sys.executable, str(child), gw_server, token, str(world.project.id), str(rank), "2",
+                               str(tmp_path / "store")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for rank in (0, 1)]
+    outs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err[-3000:]
+        outs.append(json.loads(out.strip().splitlines()[-1]))
+    assert outs[0]["snapshot_id"] == outs[1]["snapshot_id"]
+    assert [o["rank"] for o in outs] == [0, 1]
+    assert len(outs[0]["ids"]) == len(outs[1]["ids"]) == 6
+    assert sorted(outs[0]["ids"] + outs[1]["ids"]) == sorted(world.file_ids)

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 import torch.utils.data as tud
 
+from groundwork._client import ProjectHandle
 from groundwork.streaming._dataset import StreamingDataset
 from groundwork.streaming._order import epoch_order, rank_count, rank_share, worker_share
 
@@ -25,6 +26,27 @@ def _dist() -> tuple[int, int]:
     if torch.distributed.is_available() and torch.distributed.is_initialized():
         return torch.distributed.get_rank(), torch.distributed.get_world_size()
     return 0, 1
+
+
+def distributed_dataset(project: ProjectHandle, dataset: str | int | None = None, *, query: str = "",
+                        **options: Any) -> StreamingDataset:
+    """One snapshot for every rank: rank 0 resolves it, the others open the id it broadcasts.
+
+    Calling ``project.dataset(...)`` on each rank would resolve one snapshot per rank, which differ if
+    anything changed in between; this makes the ranks agree. Without torch.distributed it is
+    ``project.dataset(...)`` (or ``project.files(query)``).
+    """
+    rank, world = _dist()
+    if rank == 0:
+        ds = project.dataset(dataset, query=query, **options) if dataset is not None else \
+            project.files(query, **options)
+        if world == 1:
+            return ds
+        box: list[Any] = [ds.snapshot_id]
+    else:
+        box = [None]
+    torch.distributed.broadcast_object_list(box, src=0)
+    return ds if rank == 0 else project.snapshot(int(box[0]), **options)
 
 
 class StreamingIterableDataset(tud.IterableDataset[Any]):
