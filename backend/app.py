@@ -13,6 +13,7 @@ from backend.auth.ratelimit import LoginThrottle
 from backend.auth.router import router as auth_router
 from backend.background import BackgroundRunner, default_loops
 from backend.config import Settings, get_settings
+from backend.core import heap
 from backend.core.db import make_engine, make_session_factory
 from backend.core.errors import ErrorEnvelope, install_error_handlers
 from backend.core.limits import BodySizeLimit
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runner = BackgroundRunner(default_loops(settings, engine) if settings.background_workers else [])
         runner.start()
         app.state.background = runner
+        if settings.env != "test":  # a test session builds many apps: freezing each would keep them all alive
+            heap.settle()
         try:
             yield
         finally:

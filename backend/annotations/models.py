@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.core.ids import uuid7
 from backend.core.models import Base
 from backend.core.types import BigId, JsonDoc, UTCDateTime, utcnow
 from backend.label_schemas.models import AnnotationType
@@ -29,7 +30,7 @@ class Annotation(Base):
     __tablename__ = "annotations"
     __table_args__ = (Index("ix_annotations_file_live", "file_id", "deleted"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     file_id: Mapped[int] = mapped_column(BigId, ForeignKey("files.id", ondelete="CASCADE"))
     schema_id: Mapped[int] = mapped_column(BigId, ForeignKey("label_schemas.id", ondelete="CASCADE"))
@@ -59,10 +60,13 @@ class AnnotationVersion(Base):
         Uuid, ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
     )
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"))
-    file_id: Mapped[int] = mapped_column(BigId, ForeignKey("files.id", ondelete="CASCADE"))
-    schema_id: Mapped[int] = mapped_column(BigId, ForeignKey("label_schemas.id", ondelete="CASCADE"))
-    label_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("labels.id", ondelete="CASCADE"))
+    # No keys of their own: these are the annotation's (fixed on the head, which the key above ties to
+    # live rows and through which deletes cascade), and the label as it was then (a label used in
+    # history is archived, never deleted). Each key would cost a check on every version written.
+    project_id: Mapped[int] = mapped_column(BigId)
+    file_id: Mapped[int] = mapped_column(BigId)
+    schema_id: Mapped[int] = mapped_column(BigId)
+    label_id: Mapped[int | None] = mapped_column(BigId)
     type: Mapped[AnnotationType] = mapped_column(_ATYPE)
     geometry: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
     attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
@@ -71,5 +75,5 @@ class AnnotationVersion(Base):
     model_version: Mapped[str | None] = mapped_column(String(100))
     score: Mapped[float | None] = mapped_column(Float)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    author_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(BigId)  # who wrote it, as recorded (users are never deleted)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

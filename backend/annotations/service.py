@@ -21,6 +21,7 @@ from backend.annotations.schemas import (
     FieldChange,
 )
 from backend.core.errors import NotFound, StaleVersion, ValidationFailed
+from backend.core.ids import uuid7
 from backend.core.types import utcnow
 from backend.events.service import record
 from backend.files import service as files_service
@@ -112,7 +113,7 @@ def create(session: Session, access: ProjectAccess, file_id: int, data: Annotati
     spec = _Specs(session, access.project.id).get(data.schema_id, "body")
     content = _content(data, spec, file, "body")
     content["project_id"] = access.project.id
-    now, aid = utcnow(), data.id or uuid.uuid4()
+    now, aid = utcnow(), data.id or uuid7()
     if data.id is not None and session.get(Annotation, aid) is not None:
         raise ValidationFailed("an annotation with this id already exists", field="body.id")
     head = repo.insert_one(session, {**content, "id": aid, "version": 1, "deleted": False,
@@ -249,7 +250,7 @@ def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_ann
                 if ann.id in chosen:
                     raise ValidationFailed(f"annotation id {ann.id} is given twice", field=f"{where}.id")
                 chosen[ann.id] = f"{where}.id"
-            aid = ann.id or uuid.uuid4()
+            aid = ann.id or uuid7()
             ids[item.file_id].append(aid)
             head.update(project_id=access.project.id, id=aid, version=1, deleted=False, created_by_id=user_id,
                         updated_by_id=user_id, created_at=now, updated_at=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from backend.annotations.models import Annotation
+from backend.annotations.models import Annotation, AnnotationVersion
 from backend.label_schemas.models import AttributeGroup, Label, LabelSchema
 from backend.tasks.models import Task
 
@@ -48,7 +48,9 @@ def bump_revision(session: Session, schema_id: int, expected: int) -> bool:
 
 
 def label_in_use(session: Session, label_id: int) -> bool:
-    return bool(session.scalar(select(exists().where(Annotation.label_id == label_id))))
+    """Whether an annotation carries the label now or did in its history (then it is archived, not deleted)."""
+    return bool(session.scalar(select(exists().where(Annotation.label_id == label_id)
+                                      | exists().where(AnnotationVersion.label_id == label_id))))
 
 
 def schema_in_use(session: Session, schema_id: int) -> bool:

@@ -91,6 +91,26 @@ def test_update_archives_used_labels_and_bumps_revision(team: Team, app: FastAPI
     assert events == ["schema.created", "schema.updated"]
 
 
+def test_a_label_only_history_carries_is_archived_not_deleted(team: Team, app: FastAPI) -> None:
+    api, p = team.admin.client, team.project_id
+    schema = api.post(_base(team), json=OBJECTS_SCHEMA).json()
+    file_id = add_file(app, p)
+    ann = api.post(f"/api/v1/projects/{p}/files/{file_id}/annotations", json={
+        "schema_id": schema["id"], "type": "box", "label": "car", "geometry": {"x": 1, "y": 1, "w": 2, "h": 2}}).json()
+    moved = api.patch(f"/api/v1/projects/{p}/annotations/{ann['id']}", json={"version": 1, "label": "person"})
+    assert moved.status_code == 200, moved.text  # the head no longer carries "car"; version 1 still does
+
+    doc = copy.deepcopy(OBJECTS_SCHEMA)
+    doc["labels"] = [x for x in doc["labels"] if x["name"] != "car"]
+    doc["attributes"] = [a for a in doc["attributes"] if a["name"] != "make"]
+    res = api.put(f"{_base(team)}/{schema['id']}", json={**doc, "revision": 1})
+    assert res.status_code == 200, res.text
+    labels = {x["name"]: x for x in res.json()["labels"]}
+    assert labels["car"]["archived"] is True and labels["car"]["id"] == ann["label_id"]
+    first = api.get(f"/api/v1/projects/{p}/annotations/{ann['id']}/versions").json()["items"][0]
+    assert first["version"] == 1 and first["label_id"] == ann["label_id"]
+
+
 def test_rename_a_label_by_id_keeps_its_annotations(team: Team, app: FastAPI) -> None:
     api = team.admin.client
     schema = api.post(_base(team), json=OBJECTS_SCHEMA).json()
