@@ -61,6 +61,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error(`${String(err)}\n--- server output ---\n${log.join("")}`, { cause: err });
   }
   process.env.GW_BASE_URL = base;
+  // For tests that need the CLI against the same instance (e.g. a service token).
+  process.env.GW_GROUNDWORK = groundwork;
+  process.env.GW_DATA_DIR = dataDir;
   process.env.GW_ADMIN_EMAIL = "admin@localhost";
   process.env.GW_ADMIN_PASSWORD = readFileSync(join(dataDir, "admin-password.txt"), "utf8").trim();
   return async () => {

@@ -5,6 +5,7 @@
  * see the canvas follow; save a new version.
  */
 import type { Locator, Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { checkAccessibility, expect, login, screenshot, test } from "./fixtures";
 import { testImage } from "./png";
 
@@ -72,6 +73,20 @@ test("build a two-block workflow on the canvas, save it, run it, see the run suc
   await expect(page.getByTestId("step-route")).toContainText("matched: 2 item(s)");
   await expect(page.getByTestId("step-out")).toContainText("succeeded");
   await expect(page.getByTestId("node-out")).toHaveAccessibleName(/step succeeded/);
+  // A report a step stored (as a block does, with a service token) is listed with its step.
+  const token = execFileSync(process.env.GW_GROUNDWORK!, ["tokens", "create", "--service", "e2e-reports"], {
+    env: { ...process.env, GROUNDWORK_DATA_DIR: process.env.GW_DATA_DIR, GROUNDWORK_DATABASE_URL: "" },
+  }).toString().trim();
+  const runId = Number((await page.getByRole("article").getAttribute("aria-label"))!.replace("Run ", ""));
+  const stored = await page.request.put(`/api/v1/service/workflow-runs/${runId}/artifacts/out/report.html`, {
+    headers: { Authorization: `Bearer ${token}` },
+    multipart: { file: { name: "report.html", mimeType: "text/html", buffer: Buffer.from("<h1>data checks</h1>") } },
+  });
+  expect(stored.status()).toBe(200);
+  const runButton = page.getByRole("list", { name: "Runs, newest first" }).getByRole("button").first();
+  await runButton.click(); // stop watching, then watch again: the files are read afresh
+  await runButton.click();
+  await expect(page.getByRole("list", { name: "Files of out" }).getByRole("link", { name: "report.html" })).toBeVisible();
   await screenshot(page, "42-workflow-run");
 
   // The YAML beside the canvas: a text edit shows on the canvas and in the form, and saves as version 2.

@@ -1,6 +1,7 @@
 /** Run history with live step status: the runs of the workflow, and the steps of the one being watched. */
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { isFinished, useCancelRun, useRun, useRuns, type RunDetail } from "./api";
+import { isFinished, useArtifacts, useCancelRun, useRun, useRuns, type RunDetail } from "./api";
+import { StepOutput } from "./StepOutput";
 
 interface Props {
   projectId: number;
@@ -40,6 +41,7 @@ export function RunsPanel({ projectId, workflowId, watched, onWatch, canRun }: P
 function RunDetailView({ projectId, runId, canRun }: { projectId: number; runId: number; canRun: boolean }) {
   const run = useRun(projectId, runId);
   const cancel = useCancelRun(projectId);
+  const artifacts = useArtifacts(projectId, runId, run.data ? isFinished(run.data.status) : false);
   if (run.isError) return <ErrorMessage error={run.error} />;
   if (!run.data) return <p role="status">Loading run…</p>;
   const r: RunDetail = run.data;
@@ -65,6 +67,7 @@ function RunDetailView({ projectId, runId, canRun }: { projectId: number; runId:
             </div>
             {s.summary && <p className="wf-summary">{s.summary}</p>}
             {s.error && <p className="error">{s.error}</p>}
+            <StepOutput step={s} artifacts={(artifacts.data ?? []).filter((a) => a.step_key === s.key)} />
             {(s.logs || s.output !== null) && (
               <details>
                 <summary>Log and output</summary>

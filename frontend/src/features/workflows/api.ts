@@ -8,6 +8,7 @@ export type WorkflowDetail = Schemas["WorkflowDetail"];
 export type Run = Schemas["WorkflowRunRead"];
 export type RunDetail = Schemas["WorkflowRunDetail"];
 export type Step = Schemas["StepRead"];
+export type Artifact = Schemas["ArtifactRead"];
 
 /** One problem of a definition, where the server found it (1-based). */
 export interface Problem {
@@ -163,6 +164,18 @@ export function useRun(projectId: number, runId: number | null) {
         params: { path: { project_id: projectId, run_id: runId! }, query: { log_tail: 16384 } },
       })),
     refetchInterval: (q) => (q.state.data && isFinished(q.state.data.status) ? false : 1000),
+  });
+}
+
+/** Files the run's steps produced (reports, metrics); polled with the run until it finishes. */
+export function useArtifacts(projectId: number, runId: number, finished: boolean) {
+  return useQuery({
+    queryKey: [...workflowKeys.run(projectId, runId), "artifacts"] as const,
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/projects/{project_id}/workflow-runs/{run_id}/artifacts", {
+        params: { path: { project_id: projectId, run_id: runId } },
+      })),
+    refetchInterval: finished ? false : 2000,
   });
 }
 

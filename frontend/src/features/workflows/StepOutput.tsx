@@ -1,0 +1,52 @@
+/**
+ * What a step produced, beyond its summary: its files (HTML reports open in a new tab, served
+ * sandboxed), its metrics (e.g. a training step's accuracy and F1, per class), and the MLflow run
+ * and model version it logged.
+ */
+import type { Artifact, Step } from "./api";
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
+
+function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
+  const flat = Object.entries(metrics).filter(([, v]) => typeof v === "number");
+  const nested = Object.entries(metrics).filter(([, v]) => isRecord(v)) as [string, Record<string, unknown>][];
+  return (
+    <table className="table compact" aria-label="Metrics">
+      <tbody>
+        {flat.map(([k, v]) => <tr key={k}><th scope="row">{k.replace(/_/g, " ")}</th><td>{fmt(v)}</td></tr>)}
+        {nested.flatMap(([group, values]) => Object.entries(values).map(([k, v]) => (
+          <tr key={`${group}.${k}`}><th scope="row">{group.replace(/_/g, " ")}: {k}</th><td>{fmt(v)}</td></tr>
+        )))}
+      </tbody>
+    </table>
+  );
+}
+
+export function StepOutput({ step, artifacts }: { step: Step; artifacts: readonly Artifact[] }) {
+  const out = isRecord(step.output) ? step.output : {};
+  const metrics = isRecord(out.metrics) ? out.metrics : null;
+  const mlflow = typeof out.mlflow_run_id === "string" ? out.mlflow_run_id : null;
+  if (!metrics && !mlflow && artifacts.length === 0) return null;
+  return (
+    <div className="wf-step-output">
+      {artifacts.length > 0 && (
+        <ul className="wf-artifacts" aria-label={`Files of ${step.key}`}>
+          {artifacts.map((a) => (
+            <li key={a.id}>
+              <a href={a.content_url} target="_blank" rel="noreferrer">{a.name}</a>{" "}
+              <span className="muted">{a.media_type}, {Math.max(1, Math.round(a.size_bytes / 1024))} KB</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {mlflow && (
+        <p className="muted">
+          MLflow run <span className="mono">{mlflow}</span>
+          {typeof out.registered_model === "string" && <> · model <span className="mono">{out.registered_model}</span> version {fmt(out.version)}</>}
+        </p>
+      )}
+      {metrics && <Metrics metrics={metrics} />}
+    </div>
+  );
+}
