@@ -9,8 +9,12 @@ from pathlib import Path
 
 import groundwork
 import pytest
+from fastapi import FastAPI
 
+from backend.auth import service as auth_service
+from backend.auth.schemas import TokenCreate
 from backend.config import Settings
+from backend.core.db import make_session_factory, transaction
 from tests.conftest import Actor
 from tests.sdk.conftest import World, build_world, jpeg, serve
 
@@ -105,14 +109,39 @@ def test_async_client(sdk: groundwork.Client, gw_server: str) -> None:
     assert count == 1 and names == ["Async"]
 
 
-def test_workflows_through_the_client(world: World) -> None:
-    pytest.importorskip("backend.workflows.router")
+def test_workflows_define_trigger_and_follow(world: World, app: FastAPI, settings: Settings,
+                                             gw_server: str) -> None:
+    wf = pytest.importorskip("tests.workflows_api.wfhelpers")
     bad = "name: broken\non: [manual]\nworkflow:\n  out: [no_such_block, in]\n"
     with pytest.raises(groundwork.UnprocessableEntityError) as invalid:
         world.project.workflows.validate(bad, format="yaml")
-    errors = invalid.value.body["errors"]
-    assert errors and all({"line", "column", "message"} <= set(e) for e in errors)
-    assert list(world.project.workflows.list()) == []
+    assert all({"line", "column", "message"} <= set(e) for e in invalid.value.body["errors"])
+    # the workflow service's account registers its blocks and reports progress, as the service does
+    with transaction(make_session_factory(app.state.engine)) as s:
+        account = auth_service.create_service_account(s, "workflow-service")
+        secret = auth_service.create_token(s, account, TokenCreate(name="t"), settings.secret_key).secret
+    service = groundwork.Client(gw_server, secret)._api
+    service.request("PUT", "/blocks", json={"blocks": wf.BLOCKS, "replace": True})
+
+    def report(status: str) -> None:
+        service.request("POST", "/service/workflow-runs/report", json={
+            "runs": [{"run_id": run.id, "status": status}], "steps": [{"run_id": run.id, "key": "first",
+                                                                        "status": status}]})
+
+    detail = world.project.workflows.create(wf.THREE_STEPS)
+    assert detail.name == "three steps" and detail.current_version == 1
+    run = world.project.workflows.trigger(detail.id, {"note": "from the SDK"})
+    assert run.status == "pending" and run.trigger_kind == "manual"
+    report("running")
+    seen = []
+    for state in world.project.workflows.follow(run.id, poll_s=0.05, timeout_s=60):
+        seen.append(state.status)
+        if len(seen) == 1:
+            report("succeeded")
+    assert seen == ["running", "succeeded"]
+    assert [r.id for r in world.project.workflows.runs(detail.id)] == [run.id]
+    final = world.project.workflows.run(run.id)
+    assert [(step.key, step.status) for step in final.steps] == [("first", "succeeded")]
 
 
 def test_exports_through_the_client(settings: Settings, make_user: Callable[..., Actor], tmp_path: Path) -> None:
