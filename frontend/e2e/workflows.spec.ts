@@ -76,6 +76,7 @@ test("build a two-block workflow on the canvas, save it, run it, see the run suc
   // A report a step stored (as a block does, with a service token) is listed with its step.
   const token = execFileSync(process.env.GW_GROUNDWORK!, ["tokens", "create", "--service", "e2e-reports"], {
     env: { ...process.env, GROUNDWORK_DATA_DIR: process.env.GW_DATA_DIR, GROUNDWORK_DATABASE_URL: "" },
+    stdio: ["ignore", "pipe", "ignore"], // the secret alone is on stdout; the notice on stderr is not ours to print
   }).toString().trim();
   const runId = Number((await page.getByRole("article").getAttribute("aria-label"))!.replace("Run ", ""));
   const stored = await page.request.put(`/api/v1/service/workflow-runs/${runId}/artifacts/out/report.html`, {

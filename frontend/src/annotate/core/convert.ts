@@ -11,13 +11,13 @@ export type ApiGeometry =
   | S["PolylineGeometry"]
   | S["KeypointsGeometry"]
   | S["SpanGeometry"];
-export type ApiShapeIn = S["BoxIn"] | S["PointIn"] | S["PolygonIn"] | S["PolylineIn"] | S["KeypointsIn"] | S["SpanIn"];
+export type ApiShapeIn = S["BoxIn"] | S["PointIn"] | S["PolygonIn"] | S["PolylineIn"] | S["KeypointsIn"] | S["SpanIn"] | Omit<S["TagIn"], "geometry">;
 export type ApiAnnotation = S["AnnotationRead"];
 
 const pair = (p: Point): [number, number] => [p.x, p.y];
 
-/** The API's geometry object for a core geometry. */
-export function toApiGeometry(g: Geometry): ApiGeometry {
+/** The API's geometry object for a core geometry (a tag has none). */
+export function toApiGeometry(g: Geometry): ApiGeometry | null {
   switch (g.type) {
     case "box":
       return { x: g.x, y: g.y, w: g.w, h: g.h };
@@ -30,6 +30,8 @@ export function toApiGeometry(g: Geometry): ApiGeometry {
       return { points: g.points.map((p) => ({ x: p.x, y: p.y, visible: p.visible })) };
     case "span":
       return { start: g.start, end: g.end };
+    case "tag":
+      return null;
   }
 }
 
@@ -51,6 +53,7 @@ function pointsOf(raw: Record<string, unknown>): Point[] | null {
 
 /** A core geometry from the API's (type, geometry); null for shapes the image editor does not draw. */
 export function fromApiGeometry(type: string, raw: unknown): Geometry | null {
+  if (type === "tag") return { type: "tag" };
   if (!(SHAPE_TYPES as readonly string[]).includes(type) || typeof raw !== "object" || raw === null) return null;
   const r = raw as Record<string, unknown>;
   switch (type as ShapeType) {
@@ -83,13 +86,15 @@ export function fromApiGeometry(type: string, raw: unknown): Geometry | null {
       return start === null || end === null || !Number.isInteger(start) || !Number.isInteger(end) ? null
         : { type: "span", start, end };
     }
+    case "tag":
+      return { type: "tag" };
   }
 }
 
-/** The editor's shape for an annotation read from the API (labels are resolved by id). */
+/** The editor's shape for an annotation read from the API (labels are resolved by id; a tag may have none: ""). */
 export function fromApi(a: ApiAnnotation, labelName: (labelId: number | null) => string | null): Shape | null {
   const geometry = fromApiGeometry(a.type, a.geometry);
-  const label = labelName(a.label_id);
+  const label = a.type === "tag" && a.label_id === null ? "" : labelName(a.label_id);
   if (geometry === null || label === null) return null;
   return {
     id: a.id,
@@ -127,15 +132,17 @@ export function toApiCreate(shape: Shape, schemaId: number, serverId: string): A
       return { ...common, type: "keypoints", geometry: { points: g.points.map((p) => ({ ...p })) } };
     case "span":
       return { ...common, type: "span", geometry: { start: g.start, end: g.end } };
+    case "tag":
+      return { ...common, label: shape.label || null, type: "tag" };
   }
 }
 
 /** The PATCH body that turns `before` into `after` (only the fields that changed). */
 export function toApiUpdate(before: Shape, after: Shape, version: number): S["AnnotationUpdate"] {
   const body: S["AnnotationUpdate"] = { version };
-  if (before.label !== after.label) body.label = after.label;
+  if (before.label !== after.label) body.label = after.label || null;
   if (JSON.stringify(before.geometry) !== JSON.stringify(after.geometry))
-    body.geometry = toApiGeometry(after.geometry) as unknown as Record<string, unknown>;
+    body.geometry = toApiGeometry(after.geometry) as unknown as Record<string, unknown> | null;
   if (JSON.stringify(before.attributes) !== JSON.stringify(after.attributes)) body.attributes = { ...after.attributes };
   if (before.source === "model" && after.source === "human") body.source = "human"; // accepted or corrected
   return body;

@@ -16,6 +16,7 @@ export function bounds(g: Geometry): Rect {
   if (g.type === "box") return { x: g.x, y: g.y, w: g.w, h: g.h };
   if (g.type === "point") return { x: g.x, y: g.y, w: 0, h: 0 };
   if (g.type === "span") return { x: g.start, y: 0, w: g.end - g.start, h: 0 }; // along the text
+  if (g.type === "tag") return { x: 0, y: 0, w: 0, h: 0 };
   const pts: readonly Point[] = g.points;
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const p of pts) {
@@ -82,6 +83,7 @@ export function translate(g: Geometry, dx: number, dy: number): Geometry {
     case "keypoints":
       return { ...g, points: g.points.map((p) => ({ ...p, x: p.x + dx, y: p.y + dy })) };
     case "span":
+    case "tag":
       return g;
   }
 }
@@ -141,6 +143,7 @@ export function clampGeometry(g: Geometry, image: Size): Geometry {
     case "keypoints":
       return { ...g, points: g.points.map((p) => ({ ...c(p), visible: p.visible })) };
     case "span":
+    case "tag":
       return g;
   }
 }
@@ -160,6 +163,8 @@ export function isDrawable(g: Geometry, minSize = 1): boolean {
       return g.points.length >= 1;
     case "span":
       return g.end > g.start && g.start >= 0;
+    case "tag":
+      return true;
   }
 }
 

@@ -15,7 +15,7 @@ export function handlesOf(shape: Shape): { handle: Handle; at: Point }[] {
   const g = shape.geometry;
   if (g.type === "box") return CORNERS.map((corner) => ({ handle: { kind: "corner", corner }, at: cornerPoint(g, corner) }));
   if (g.type === "point") return [{ handle: { kind: "vertex", index: 0 }, at: g }];
-  if (g.type === "span") return [];
+  if (g.type === "span" || g.type === "tag") return [];
   if (g.type === "keypoints") {
     // Points that are not visible have no position to grab.
     return g.points.flatMap((p, index) => (p.visible ? [{ handle: { kind: "vertex", index } as const, at: p }] : []));
@@ -43,7 +43,7 @@ function nearEdge(shape: Shape, p: Point, tol: number): boolean {
   const g = shape.geometry;
   if (g.type === "point") return distance(p, g) <= tol;
   if (g.type === "keypoints") return g.points.some((q) => q.visible && distance(p, q) <= tol);
-  if (g.type === "span") return false; // not on the image
+  if (g.type === "span" || g.type === "tag") return false; // not on the image
   const pts: readonly Point[] =
     g.type === "box"
       ? [cornerPoint(g, "nw"), cornerPoint(g, "ne"), cornerPoint(g, "se"), cornerPoint(g, "sw")]

@@ -10,4 +10,5 @@ export * from "./render";
 export * from "./layer";
 export * from "./text";
 export * from "./prelabels";
+export * from "./classify";
 export * from "./tools";

@@ -44,7 +44,7 @@ function trace(ctx: CanvasRenderingContext2D, v: Viewport, g: Geometry): void {
       ctx.moveTo(a.x + DOT, a.y);
       ctx.arc(a.x, a.y, DOT, 0, Math.PI * 2);
     }
-  } else if (g.type !== "span") {
+  } else if (g.type !== "span" && g.type !== "tag") {
     g.points.forEach((p: Point, i: number) => {
       const a = toScreen(v, p);
       if (i === 0) ctx.moveTo(a.x, a.y);
@@ -133,6 +133,7 @@ function inView(scene: Scene, shapes: readonly Shape[]): Shape[] {
   const tl = toImage(v, { x: 0, y: 0 });
   const br = toImage(v, { x: view.width, y: view.height });
   return shapes.filter((s) => {
+    if (s.geometry.type === "tag") return false; // on no part of the image
     const b = bounds(s.geometry);
     return !(b.x > br.x || b.y > br.y || b.x + b.w < tl.x || b.y + b.h < tl.y);
   });

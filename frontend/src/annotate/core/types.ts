@@ -17,12 +17,14 @@ export type Geometry =
   | { readonly type: "point"; readonly x: number; readonly y: number }
   | { readonly type: "keypoints"; readonly points: readonly Keypoint[] }
   /** Characters [start, end) of a text, counted in Unicode code points as the API does. */
-  | { readonly type: "span"; readonly start: number; readonly end: number };
+  | { readonly type: "span"; readonly start: number; readonly end: number }
+  /** A file-level classification: a label (or none, "") and/or file attributes, nowhere on the file. */
+  | { readonly type: "tag" };
 
 export type ShapeType = Geometry["type"];
-export type ImageGeometry = Exclude<Geometry, { type: "span" }>;
+export type ImageGeometry = Exclude<Geometry, { type: "span" } | { type: "tag" }>;
 
-export const SHAPE_TYPES: readonly ShapeType[] = ["box", "polygon", "polyline", "point", "keypoints", "span"];
+export const SHAPE_TYPES: readonly ShapeType[] = ["box", "polygon", "polyline", "point", "keypoints", "span", "tag"];
 
 /** One annotation instance as the editor sees it; replaced, never mutated. */
 export interface Shape {

@@ -74,6 +74,7 @@ function Annotator(props: AnnotatorProps) {
   const [toolName, setToolName] = useState<ToolName>("box");
   const tool = useMemo(() => TOOL_FACTORIES[toolName](), [toolName]);
   const labels = useMemo(() => schema.labels.filter((l) => !l.archived), [schema]);
+  const attributes = useMemo(() => schema.attributes.filter((a) => !a.archived), [schema]);
   const [chosen, setChosen] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const [zoom] = useState(() => new ZoomReadout());
@@ -137,7 +138,8 @@ function Annotator(props: AnnotatorProps) {
         <CanvasView ref={canvas} store={store} tool={tool} label={label} imageUrl={imageUrl} imageSize={imageSize}
                     colorOf={colorOf} notify={setNotice} onZoom={zoom.set} keypointNames={keypointNames} scoreFloor={floor}
                     description={`${fileName}, ${imageSize.width} by ${imageSize.height} pixels, ${store.size} annotations`} />
-        <SidePanel store={store} labels={labels} allowed={allowed} label={label} onLabel={setChosen} floor={floor} onFloor={setFloor} />
+        <SidePanel store={store} labels={labels} attributes={attributes} allowed={allowed} label={label} onLabel={setChosen}
+                   floor={floor} onFloor={setFloor} />
       </div>
     </div>
   );

@@ -1,7 +1,9 @@
 /** Labels to draw with, the selected shape (relabel, accept, delete), pre-labels, and the list of every shape. */
 import { useSyncExternalStore } from "react";
-import { acceptPrelabels, edited, type AnnotationStore, type Shape } from "../../annotate/core";
+import { acceptPrelabels, edited, isTag, setShapeAttribute, type AnnotationStore, type Shape } from "../../annotate/core";
 import type { Schemas } from "../../api/client";
+import { AttributeField, type Attribute } from "./AttributeField";
+import { Classification } from "./Classification";
 import { PrelabelPanel } from "./PrelabelPanel";
 import { ShapeList } from "./ShapeList";
 
@@ -10,6 +12,8 @@ type Label = Schemas["LabelRead"];
 interface Props {
   store: AnnotationStore;
   labels: readonly Label[];
+  /** The schema's attributes (file-level ones classify the file; instance ones describe a shape). */
+  attributes?: readonly Attribute[];
   allowed: readonly Label[];
   label: string | null;
   onLabel(name: string): void;
@@ -29,12 +33,13 @@ function describe(s: Shape): string {
   if (g.type === "point") return `(${Math.round(g.x)}, ${Math.round(g.y)})`;
   if (g.type === "span") return `${g.start}–${g.end}`;
   if (g.type === "keypoints") return `${g.points.filter((p) => p.visible).length}/${g.points.length} visible`;
+  if (g.type === "tag") return "file";
   return `${g.points.length} points`;
 }
 
-export function SidePanel({ store, labels, allowed, label, onLabel, describeShape, legend = "Label for new shapes", help = true, floor, onFloor }: Props) {
+export function SidePanel({ store, labels, attributes = [], allowed, label, onLabel, describeShape, legend = "Label for new shapes", help = true, floor, onFloor }: Props) {
   useSyncExternalStore((cb) => store.subscribe(cb), () => store.snapshot);
-  const shapes = store.all();
+  const shapes = store.all().filter((s) => !isTag(s)); // tags are in the classification section
   const selected = store.selection === null ? undefined : store.get(store.selection);
   const color = new Map(labels.map((l) => [l.name, l.color]));
   return (
@@ -50,7 +55,8 @@ export function SidePanel({ store, labels, allowed, label, onLabel, describeShap
           </label>
         ))}
       </fieldset>
-      {selected && <Selected store={store} shape={selected} labels={labels} />}
+      <Classification store={store} labels={labels} attributes={attributes} />
+      {selected && !isTag(selected) && <Selected store={store} shape={selected} labels={labels} attributes={attributes} />}
       <PrelabelPanel store={store} shapes={shapes} floor={floor} onFloor={onFloor} />
       <section aria-labelledby="shapes-title" className="shapes">
         <h3 id="shapes-title">Annotations ({shapes.length})</h3>
@@ -61,8 +67,9 @@ export function SidePanel({ store, labels, allowed, label, onLabel, describeShap
   );
 }
 
-function Selected({ store, shape, labels }: { store: AnnotationStore; shape: Shape; labels: readonly Label[] }) {
+function Selected({ store, shape, labels, attributes }: { store: AnnotationStore; shape: Shape; labels: readonly Label[]; attributes: readonly Attribute[] }) {
   const keypoints = labels.find((l) => l.name === shape.label)?.keypoint_names ?? [];
+  const own = attributes.filter((a) => a.scope === "instance" && (a.label_names.length === 0 || a.label_names.includes(shape.label)));
   const g = shape.geometry;
   return (
     <section aria-labelledby="selected-title" className="selected">
@@ -73,6 +80,15 @@ function Selected({ store, shape, labels }: { store: AnnotationStore; shape: Sha
         {labels.filter((l) => l.annotation_types.includes(g.type) || l.name === shape.label)
           .map((l) => <option key={l.id} value={l.name}>{l.name}</option>)}
       </select>
+      {own.length > 0 && (
+        <fieldset className="attrs">
+          <legend>Attributes</legend>
+          {own.map((a) => (
+            <AttributeField key={a.id} attribute={a} value={shape.attributes[a.name]} idPrefix={`shape-${shape.id}`}
+                            onChange={(v) => setShapeAttribute(store, shape.id, a.name, v)} />
+          ))}
+        </fieldset>
+      )}
       {g.type === "keypoints" && (
         <ol className="keypoint-names">
           {g.points.map((p, i) => <li key={i} className={p.visible ? "" : "muted"}>{keypoints[i] ?? `point ${i + 1}`}{p.visible ? "" : " (not visible)"}</li>)}

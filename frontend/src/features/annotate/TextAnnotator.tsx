@@ -60,6 +60,7 @@ export function TextAnnotator({ projectId, fileId, fileName, schema, task, reloa
   const { store, save, unsaved } = session;
   const snapshot = useSyncExternalStore((cb) => store.subscribe(cb), () => store.snapshot);
   const labels = useMemo(() => schema.labels.filter((l) => !l.archived), [schema]);
+  const attributes = useMemo(() => schema.attributes.filter((a) => !a.archived), [schema]);
   const allowed = labels.filter((l) => l.annotation_types.includes("span"));
   const [chosen, setChosen] = useState<string | null>(null);
   const label = allowed.find((l) => l.name === chosen)?.name ?? allowed[0]?.name ?? null;
@@ -138,7 +139,7 @@ export function TextAnnotator({ projectId, fileId, fileName, schema, task, reloa
             })}
           </div>
         </div>
-        <SidePanel store={store} labels={labels} allowed={allowed} label={label} onLabel={setChosen} describeShape={excerpt}
+        <SidePanel store={store} labels={labels} attributes={attributes} allowed={allowed} label={label} onLabel={setChosen} describeShape={excerpt}
                    legend="Label for new spans" help={false} />
       </div>
     </div>

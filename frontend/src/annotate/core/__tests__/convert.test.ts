@@ -29,11 +29,24 @@ describe("API geometry conversion", () => {
     expect(toApiGeometry(samples[2]!)).toEqual({ points: [[0, 0], [4, 0], [0, 3]] });
   });
 
-  it("rejects malformed geometry and types the image editor does not draw", () => {
+  it("rejects malformed geometry and types it does not know", () => {
     expect(fromApiGeometry("box", { x: 1, y: 2, w: "3", h: 4 })).toBeNull();
     expect(fromApiGeometry("polygon", { points: [[0, 0], [1]] })).toBeNull();
     expect(fromApiGeometry("span", { start: 0.5, end: 3 })).toBeNull();
-    expect(fromApiGeometry("tag", null)).toBeNull();
+    expect(fromApiGeometry("cuboid", { x: 1 })).toBeNull();
+  });
+
+  it("reads and writes file-level tags, with or without a label", () => {
+    expect(fromApiGeometry("tag", null)).toEqual({ type: "tag" });
+    const labelled = fromApi(read({ type: "tag", geometry: null }), (id) => (id === 7 ? "indoor" : null))!;
+    expect(labelled.geometry).toEqual({ type: "tag" });
+    expect(labelled.label).toBe("indoor");
+    const bare = fromApi(read({ type: "tag", geometry: null, label_id: null, attributes: { weather: "sunny" } }), () => null)!;
+    expect([bare.label, bare.attributes]).toEqual(["", { weather: "sunny" }]);
+    const body = toApiCreate(bare, 3, "t1");
+    expect(body).toMatchObject({ type: "tag", label: null, attributes: { weather: "sunny" }, schema_id: 3, id: "t1" });
+    expect("geometry" in body).toBe(false);
+    expect(toApiUpdate(bare, { ...bare, attributes: { weather: "rainy" } }, 2)).toEqual({ version: 2, attributes: { weather: "rainy" } });
   });
 
   it("reads an annotation with its label name, source and score", () => {
