@@ -126,3 +126,20 @@ def mlflow_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("GROUNDWORK_MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("GROUNDWORK_DATA_DIR", str(tmp_path))
     return uri
+
+
+@pytest.fixture
+def platform(request: pytest.FixtureRequest, app: FastAPI, settings: Settings, make_user: Callable[..., Actor],
+             tmp_path: Path) -> Iterator[Any]:
+    """serve + orchestrator + executor on cpu,gpu (``request.param``: rabbitmq or embedded; default rabbitmq)."""
+    from mlplatform import ml_platform
+
+    from tests.workflow_service.wfplatform import RABBIT_URL, rabbit_reachable
+
+    kind = getattr(request, "param", "rabbitmq")
+    if kind == "rabbitmq" and not rabbit_reachable():
+        pytest.skip(f"RabbitMQ not reachable at {RABBIT_URL}")
+    admin = make_user(f"owner-{next(_runs)}@example.com", superuser=True)
+    with ml_platform(kind, settings.data_dir, settings.secret_key, service_token(app, settings), admin.token,
+                     tmp_path) as p:
+        yield p

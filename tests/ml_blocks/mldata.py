@@ -45,3 +45,33 @@ def png(color: tuple[int, int, int], size: tuple[int, int] = (32, 24), noise: in
     buf = io.BytesIO()
     Image.fromarray(arr.clip(0, 255).astype(np.uint8)).save(buf, format="PNG")
     return buf.getvalue()
+
+
+PRODUCTS = ["the blender", "this phone case", "the vacuum cleaner", "my new headphones", "the desk lamp",
+            "this backpack", "the coffee maker", "the running shoes"]
+OPINIONS = {
+    "positive": ["works perfectly", "exceeded my expectations", "is worth every penny", "I would buy it again",
+                 "arrived early and looks great", "is sturdy and well made", "makes my mornings easier",
+                 "gets five stars from me"],
+    "negative": ["stopped working after a week", "is a waste of money", "broke on the first day", "I want a refund",
+                 "arrived damaged and scratched", "feels cheap and flimsy", "is far too noisy",
+                 "never charged properly"],
+    "question": ["does it come with a warranty", "can I use it abroad", "is there a bigger size",
+                 "how long does shipping take", "what colours are available", "does it work with batteries",
+                 "is it dishwasher safe", "can I return it after a month"],
+}
+
+
+def review_texts(n_per_label: int, seed: int) -> list[tuple[str, str]]:
+    """Product reviews and questions, (text, label): easy to learn from examples, hard to guess from the label
+    names alone (an embedding model sees products, not sentiment), so zero-shot is mediocre on them."""
+    rng = random.Random(seed)
+    out = []
+    for label, opinions in OPINIONS.items():
+        combos = [(p, o) for p in PRODUCTS for o in opinions]
+        for product, opinion in rng.sample(combos, n_per_label):
+            text = (f"{opinion[0].upper()}{opinion[1:]}, {product}?" if label == "question"
+                    else f"{product[0].upper()}{product[1:]} {opinion}.")
+            out.append((text, label))
+    rng.shuffle(out)
+    return out

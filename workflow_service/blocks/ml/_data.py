@@ -26,11 +26,14 @@ _lock = threading.Lock()
 
 
 def client(ctx: StepContext) -> Client:
-    """An SDK client for the worker's API URL and service token (one per process)."""
-    key = (ctx.api.base_url, ctx.api.token)
+    """The SDK client of the worker's backend connection (its API URL and service token)."""
+    sdk = getattr(ctx.api, "client", None)
+    if isinstance(sdk, Client):
+        return sdk
+    key = (str(getattr(ctx.api, "base_url")), getattr(ctx.api, "token", None))  # noqa: B009 (older BackendAPI)
     with _lock:
         if key not in _clients:
-            _clients[key] = Client(ctx.api.base_url, ctx.api.token, timeout=120.0, max_retries=5)
+            _clients[key] = Client(key[0], key[1], timeout=120.0, max_retries=5)
         return _clients[key]
 
 

@@ -38,15 +38,19 @@ Batch = Callable[[Sequence[int]], Any]  # indices -> what the module takes
 
 def fit(module: torch.nn.Module, batch: Batch, y: Sequence[int], train_idx: list[int], val_idx: list[int], *,
         epochs: int, lr: float, batch_size: int, device: str, seed: int, weight_decay: float = 0.01,
-        on_epoch: Callable[[int, dict[str, float]], None] = lambda *_: None) -> History:
-    """Train with AdamW and cross-entropy; keep the weights of the best validation epoch."""
+        keep_best: bool = False, on_epoch: Callable[[int, dict[str, float]], None] = lambda *_: None) -> History:
+    """Train with AdamW and cross-entropy; keep the last epoch's weights, or (``keep_best``) the best epoch's.
+
+    Picking the best epoch on a handful of validation files mostly picks noise (an early, underfit epoch),
+    so it is an option for large validation sets, not the default.
+    """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     targets = torch.as_tensor(np.asarray(y), dtype=torch.long, device=device)
     groups = getattr(module, "param_groups", None)
     params = groups(lr) if callable(groups) else [p for p in module.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    history, best, best_key = History(), None, (-1.0, 0.0)
+    history, best, best_key = History(), None, (0.0, 0.0)
     for epoch in range(1, epochs + 1):
         module.train()
         order = rng.permutation(train_idx).tolist()
@@ -66,9 +70,10 @@ def fit(module: torch.nn.Module, batch: Batch, y: Sequence[int], train_idx: list
             metrics["val_accuracy"] = float((probs.argmax(1) == val_y).mean())
         history.epochs.append(metrics)
         key = (metrics.get("val_accuracy", 0.0), -metrics.get("val_loss", metrics["train_loss"]))
-        if best is None or key > best_key:
+        if history.best_epoch == 0 or key > best_key:
             best_key, history.best_epoch = key, epoch
-            best = {k: v.detach().clone() for k, v in module.state_dict().items()}
+            if keep_best:
+                best = {k: v.detach().clone() for k, v in module.state_dict().items()}
         on_epoch(epoch, metrics)
     if best is not None:
         module.load_state_dict(best)

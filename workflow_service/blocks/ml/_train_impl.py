@@ -30,6 +30,7 @@ class Plan:
     max_length: int
     image_size: int
     device: str
+    keep_best: bool = False
 
 
 @dataclass
@@ -55,7 +56,8 @@ def train(inputs: Sequence[Any], y: list[int], plan: Plan,
     module, batch, spec, extra = build(inputs, train_idx, plan)
     module.to(plan.device)
     history = _fit.fit(module, batch, y, train_idx, val_idx, epochs=plan.epochs, lr=plan.lr,
-                       batch_size=plan.batch_size, device=plan.device, seed=plan.seed, on_epoch=on_epoch)
+                       batch_size=plan.batch_size, device=plan.device, seed=plan.seed, keep_best=plan.keep_best,
+                       on_epoch=on_epoch)
     scored = val_idx or train_idx  # too few files for a validation set: say so, and score on training data
     probs = _fit.predict(module, batch, scored, plan.batch_size)
     metrics = _fit.metrics([y[i] for i in scored], probs.argmax(1).tolist(), plan.labels)

@@ -44,6 +44,8 @@ class TrainConfig(BaseModel):
     learning_rate: float | None = Field(default=None, gt=0, le=10)
     batch_size: int = Field(default=32, ge=1, le=4096)
     val_fraction: float = Field(default=0.2, ge=0, lt=1)
+    keep_best_epoch: bool = Field(default=False, description="keep the epoch with the best validation accuracy "
+                                                              "(only with a large validation set) instead of the last")
     min_examples: int = Field(default=8, ge=2, description="fail (rather than register a useless model) below this")
     max_files: int = Field(default=100_000, ge=2)
     image_size: int = Field(default=64, ge=16, le=512, description="cnn: images are resized to this square")
@@ -111,7 +113,7 @@ class Train(Block[TrainConfig]):
         device = pick_device(c.device)
         epochs, lr = DEFAULTS[method]
         plan = Plan(method, classes, c.encoder_dir, c.epochs or epochs, c.learning_rate or lr, c.batch_size,
-                    c.val_fraction, c.seed, c.max_length, c.image_size, device)
+                    c.val_fraction, c.seed, c.max_length, c.image_size, device, c.keep_best_epoch)
         name = c.registered_model or f"project-{ctx.project_id}-{schema_name}-{c.modality}"
         experiment = _tracking.experiment_id(c.experiment or f"groundwork/project-{ctx.project_id}")
         tags = {_tracking.SNAPSHOT_TAG: snapshot_id, "groundwork.project_id": ctx.project_id,
