@@ -31,6 +31,13 @@ def visible_file(session: Session, project_id: int, file_id: int,
                                              File.deleted_at.is_(None), visible))
 
 
+def visible_files(session: Session, project_id: int, file_ids: Iterable[int],
+                  visible: ColumnElement[bool]) -> list[File]:
+    """The undeleted files among ``file_ids`` that pass ``visible`` (any order)."""
+    return list(session.scalars(select(File).where(File.id.in_(list(file_ids)), File.project_id == project_id,
+                                                   File.deleted_at.is_(None), visible)))
+
+
 def list_files(session: Session, project_id: int, visible: ColumnElement[bool], *, after: int | None,
                limit: int, kind: FileKind | None = None, dataset_id: int | None = None,
                name: str | None = None, match: ColumnElement[bool] | None = None) -> list[File]:

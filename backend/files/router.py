@@ -11,8 +11,19 @@ from backend.core.deps import SessionDep, SettingsDep
 from backend.core.pagination import Page, PageDep, make_page
 from backend.files import ingest, media, service
 from backend.files.deps import StorageDep
-from backend.files.models import FileKind
-from backend.files.schemas import FileRead, FileText, FileUpdate, UploadForm, UploadItem, UploadResult, UrlImport
+from backend.files.models import File, FileKind
+from backend.files.schemas import (
+    FileRead,
+    FileText,
+    FileTextItem,
+    FileTexts,
+    FileTextsRequest,
+    FileUpdate,
+    UploadForm,
+    UploadItem,
+    UploadResult,
+    UrlImport,
+)
 from backend.projects.deps import AnyMember, Editor
 from backend.query import service as query_service
 from backend.query.parser import MAX_QUERY_CHARS
@@ -75,6 +86,22 @@ def list_files(access: AnyMember, session: SessionDep, page: PageDep,
     rows = service.list_files(session, access, after=page.after, limit=page.limit + 1, kind=kind,
                               dataset_id=dataset_id, name=name, match=match)
     return make_page(rows, page, FileRead.of, lambda f: f.id)
+
+
+@router.post(_BASE + "/texts", response_model=FileTexts,
+             summary="The texts of many text files in one request (models read them in batches)")
+def file_texts(body: FileTextsRequest, access: AnyMember, session: SessionDep, storage: StorageDep,
+               settings: SettingsDep) -> FileTexts:
+    found = service.get_visible_files(session, access, body.file_ids)
+
+    def text_of(f: File) -> str:
+        by_reference = f.storage_connection_id is not None
+        return remote_media.read_text(session, settings, f) if by_reference else service.read_text(storage, f)
+
+    wanted = list(dict.fromkeys(body.file_ids))
+    texts = [found[i] for i in wanted if i in found and found[i].kind == FileKind.text]
+    return FileTexts(items=[FileTextItem(file_id=f.id, text=text_of(f)) for f in texts],
+                     missing=[i for i in wanted if i not in found or found[i].kind != FileKind.text])
 
 
 @router.get(_BASE + "/{file_id}", response_model=FileRead, summary="One file")

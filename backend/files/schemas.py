@@ -99,3 +99,19 @@ class UploadResult(BaseModel):
 class FileText(BaseModel):
     text: str
     length: int
+
+
+class FileTextsRequest(StrictInput):
+    file_ids: list[int] = Field(min_length=1, max_length=1000, description="up to 1,000 text files")
+
+
+class FileTextItem(BaseModel):
+    file_id: int
+    text: str
+
+
+class FileTexts(BaseModel):
+    """The texts found, in the order asked; ``missing``: ids that are not visible text files of the project."""
+
+    items: list[FileTextItem]
+    missing: list[int]

@@ -35,6 +35,12 @@ def get_visible_file(session: Session, access: ProjectAccess, file_id: int,
     return found
 
 
+def get_visible_files(session: Session, access: ProjectAccess, file_ids: list[int]) -> dict[int, File]:
+    """The undeleted files of this project among ``file_ids`` that the caller may see, by id."""
+    return {f.id: f for f in repository.visible_files(session, access.project.id, file_ids,
+                                                      visible_files_filter(access))}
+
+
 def list_files(session: Session, access: ProjectAccess, *, after: int | None, limit: int,
                kind: FileKind | None, dataset_id: int | None, name: str | None,
                match: ColumnElement[bool] | None = None) -> list[File]:

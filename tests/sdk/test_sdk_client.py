@@ -32,6 +32,7 @@ def test_resources_round_trip(sdk: groundwork.Client, monkeypatch: pytest.Monkey
     assert sorted(seen)[-1] == (6, 6) and len(seen) == 3
     image = items[0].file
     assert project.files.content(image.id) == jpeg(0)
+    assert project.files.texts([items[5].file.id, image.id]) == {items[5].file.id: "hello world"}  # images: none
     ann = project.annotations.create(image.id, "box", label="cat", schema_id=schema.id,
                                      geometry={"x": 1, "y": 1, "w": 5, "h": 5})
     moved = project.annotations.update(ann.id, ann.version, geometry={"x": 2, "y": 2, "w": 5, "h": 5})

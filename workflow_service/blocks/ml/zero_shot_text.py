@@ -89,15 +89,14 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
     def run_batch(self, items: Sequence[Item]) -> list[Any]:
         ctx = items[0].ctx  # a micro-batch belongs to one workflow version, hence one project
         wanted = [data.input_files(item.args) for item in items]
-        found = data.schema(ctx, self.config.schema_name)
+        found, read = data.schema_and_texts(ctx, self.config.schema_name,
+                                            list(dict.fromkeys(f for ids in wanted for f in ids)))
         labels = data.labels_for(found, "tag", self.config.labels)
-        read = data.read_files(ctx, list(dict.fromkeys(f for ids in wanted for f in ids)))
-        texts = [i for i in read if i["kind"] == "text" and (i.get("text") or "").strip()]
-        probs = self.predict([str(i["text"]) for i in texts], labels)
+        texts = [(f, t) for f, t in read.items() if t.strip()]
+        probs = self.predict([t for _, t in texts], labels)
         tag = self.model_tag()
-        best = probs.argmax(axis=1) if len(texts) else []
-        scored = {int(i["file_id"]): (labels[int(b)], float(row[b]), row)
-                  for i, b, row in zip(texts, best, probs, strict=True)}
+        best = probs.argmax(axis=1) if texts else []
+        scored = {f: (labels[int(b)], float(row[b]), row) for (f, _), b, row in zip(texts, best, probs, strict=True)}
         data.write_tags(ctx, found.id, [(f, label, score) for f, (label, score, _) in scored.items()], tag,
                         replace=self.config.replace)
         return [self._outputs(item, ids, scored, labels, tag) for item, ids in zip(items, wanted, strict=True)]
