@@ -1,75 +1,39 @@
-"""The backend's HTTP API as the workflow service uses it (service token; run/step state, domain data).
+"""The backend's HTTP API as the workflow service uses it: the SDK's client with a service token.
 
-Transient failures (connection errors, 429, 502-504) are retried with backoff that honours
-``Retry-After``; anything else raises ``ApiError`` with the server's message.
+``groundwork.Client`` does the HTTP, authentication, error classes and retries (with backoff that
+honours ``Retry-After``). The service's own endpoints are safe to repeat (run creation is keyed, a
+report re-sent changes nothing), so they are retried like reads; blocks may use ``client`` for the
+SDK's typed resources.
 """
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import httpx
+from groundwork import APIConnectionError, APIStatusError, Client, InternalServerError, RateLimitError
 
-RETRY_STATUSES = {429, 502, 503, 504}
+__all__ = ["APIStatusError", "BackendAPI", "is_unavailable"]
 
 
-class ApiError(Exception):
-    """The backend refused a call; ``status`` and ``body`` say why."""
-
-    def __init__(self, status: int, body: Any, method: str, path: str) -> None:
-        message = body.get("message") if isinstance(body, dict) else str(body)[:500]
-        super().__init__(f"{method} {path} -> {status}: {message}")
-        self.status, self.body = status, body
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether an error means the backend is away or overloaded (worth trying again later), not a refusal."""
+    return isinstance(exc, APIConnectionError | InternalServerError | RateLimitError)
 
 
 class BackendAPI:
-    """A small synchronous client; one per process (httpx pools the connections)."""
+    """One per process (the SDK client pools the connections and is thread-safe)."""
 
-    def __init__(self, base_url: str, token: str | None, *, timeout_s: float = 30.0, attempts: int = 6,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.base_url, self.token = base_url.rstrip("/"), token  # blocks open SDK clients with them
-        self.attempts = attempts
-        self.http = httpx.Client(base_url=base_url.rstrip("/") + "/api/v1", headers=headers, timeout=timeout_s,
-                                 transport=transport or httpx.HTTPTransport(retries=2))
+    def __init__(self, base_url: str, token: str | None, *, timeout_s: float = 30.0, max_retries: int = 5) -> None:
+        self.client = Client(base_url, token, timeout=timeout_s, max_retries=max_retries)
 
     def close(self) -> None:
         """Close the connection pool."""
-        self.http.close()
+        self.client.close()
 
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Call the API; returns the decoded JSON (None for 204)."""
-        for attempt in range(1, self.attempts + 1):
-            try:
-                response = self.http.request(method, path, **kwargs)
-            except httpx.TransportError:
-                if attempt == self.attempts:
-                    raise
-                time.sleep(self._delay(attempt, None))
-                continue
-            if response.status_code in RETRY_STATUSES and attempt < self.attempts:
-                time.sleep(self._delay(attempt, response.headers.get("Retry-After")))
-                continue
-            if response.status_code >= 400:
-                try:
-                    body: Any = response.json()
-                except ValueError:
-                    body = response.text
-                raise ApiError(response.status_code, body, method, path)
-            return response.json() if response.content else None
-        raise AssertionError("unreachable")
-
-    @staticmethod
-    def _delay(attempt: int, retry_after: str | None) -> float:
-        if retry_after:
-            try:
-                return min(60.0, max(0.0, float(retry_after)))
-            except ValueError:
-                pass
-        return random.uniform(0, min(10.0, 0.2 * 2 ** attempt))
+    def request(self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any) -> Any:
+        """Call the API (a path under ``/api/v1``); the decoded JSON, None for 204. Errors: the SDK's classes."""
+        return self.client.request(method, path, idempotent=idempotent, **kwargs)
 
     # -- the workflow service's own endpoints --------------------------------------------------------
     def register_blocks(self, blocks: Sequence[Mapping[str, Any]], *, replace: bool = False) -> Any:
@@ -83,14 +47,16 @@ class BackendAPI:
 
     def start_runs(self, runs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Create runs idempotently (one per trigger key and version); one result per item."""
-        result: list[dict[str, Any]] = self.request("POST", "/service/workflow-runs", json={"runs": list(runs)})
+        result: list[dict[str, Any]] = self.request("POST", "/service/workflow-runs", json={"runs": list(runs)},
+                                                    idempotent=True)
         return result
 
     def report(self, runs: Sequence[Mapping[str, Any]] = (), steps: Sequence[Mapping[str, Any]] = ()) -> Any:
         """Record run and step transitions in one call."""
         if not runs and not steps:
             return {"runs": [], "steps": []}
-        return self.request("POST", "/service/workflow-runs/report", json={"runs": list(runs), "steps": list(steps)})
+        return self.request("POST", "/service/workflow-runs/report", json={"runs": list(runs), "steps": list(steps)},
+                            idempotent=True)
 
     def get_run(self, run_id: int) -> dict[str, Any]:
         """A run with all its steps and their outputs."""

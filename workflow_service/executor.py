@@ -16,7 +16,7 @@ from typing import Any
 
 from celery import Celery
 
-from workflow_service.backend_api import BackendAPI
+from workflow_service.backend_api import BackendAPI, is_unavailable
 from workflow_service.blocks.base import Item, Outputs, StepContext, Waiting
 from workflow_service.blocks.registry import Registry, load_registry
 from workflow_service.celery_app import TASK_NAME, physical_queue
@@ -199,6 +199,14 @@ def register_tasks(app: Celery, settings: WorkerSettings) -> None:
             _executor = Executor(api, load_registry(), lambda results: publish_results(app, results), resend)
         return _executor
 
-    @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]
-    def run_block(batch: dict[str, Any]) -> None:
-        get().execute(StepBatch.model_validate(batch))
+    @app.task(name=TASK_NAME, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
+    def run_block(task: Any, batch: dict[str, Any]) -> None:
+        try:
+            get().execute(StepBatch.model_validate(batch))
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            # The backend is away (after the client's own retries): run the batch again later rather than
+            # lose its outcome. Finished steps are not run twice (they answer ``refetch``).
+            log.warning("backend unavailable (%s); the batch runs again later", exc)
+            raise task.retry(exc=exc, countdown=min(300, 2 ** min(task.request.retries, 8))) from exc

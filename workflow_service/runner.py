@@ -88,10 +88,10 @@ def run_orchestrator(settings: WorkerSettings) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    start_heartbeat("orchestrator", stop)
     exit_with_parent()
     api = register_catalogue(settings, stop)
-    Orchestrator(settings, api, load_registry()).run(stop)
+    # the heartbeat starts once the queues are declared and consumed: a probe that passes means events are seen
+    Orchestrator(settings, api, load_registry()).run(stop, on_ready=lambda: start_heartbeat("orchestrator", stop))
 
 
 def run_executor(settings: WorkerSettings, queues: list[str], concurrency: int, pool: str = "prefork") -> None:

@@ -77,8 +77,11 @@ class SyncAPIClient:
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
                 files: Any = None, data: Any = None, stream: bool = False,
-                timeout: float | None = None) -> httpx.Response:
-        """Send with retries; an error status raises its exception class. ``stream``: the body is left unread."""
+                timeout: float | None = None, idempotent: bool | None = None) -> httpx.Response:
+        """Send with retries; an error status raises its exception class. ``stream``: the body is left unread.
+
+        ``idempotent=True`` lets a POST be retried like a GET (for endpoints where repeating is harmless).
+        """
         url = self.conn.base_url + path
         retry = self.conn.retry
         clean = {k: v for k, v in (params or {}).items() if v is not None}
@@ -90,13 +93,14 @@ class SyncAPIClient:
             try:
                 response = self._http.send(req, stream=stream)
             except httpx.TransportError as exc:
-                if last or not should_retry_error(method, exc):
+                if last or not should_retry_error(method, exc, idempotent=idempotent):
                     raise _transport_error(exc) from exc
                 time.sleep(retry.delay(attempt, None) or 0)
                 continue
             if response.status_code < 400:
                 return response
-            wait = retry.delay(attempt, response) if should_retry_status(method, response.status_code) else None
+            wait = retry.delay(attempt, response) if should_retry_status(
+                method, response.status_code, idempotent=idempotent) else None
             if last or wait is None:
                 response.read()
                 response.close()

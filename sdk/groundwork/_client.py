@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,18 @@ class Client:
     def me(self) -> dict[str, Any]:
         """Who the token belongs to."""
         return self._api.json("GET", "/auth/me", dict[str, Any])
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
+                files: Any = None, data: Any = None, timeout: float | None = None,
+                idempotent: bool | None = None) -> Any:
+        """Call any endpoint (a path under ``/api/v1``) with the client's auth and retries; the decoded JSON.
+
+        For endpoints without a resource object. ``idempotent=True`` allows retrying a POST whose repetition
+        is harmless (the server deduplicates it).
+        """
+        response = self._api.request(method, path, params=params, json=json, files=files, data=data,
+                                     timeout=timeout, idempotent=idempotent)
+        return response.json() if response.content else None
 
     def close(self) -> None:
         """Close the connection pool."""

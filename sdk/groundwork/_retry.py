@@ -60,13 +60,15 @@ def retry_after(headers: httpx.Headers, now: float | None = None) -> float | Non
     return max(0.0, parsed.timestamp() - (time.time() if now is None else now))
 
 
-def should_retry_status(method: str, status: int) -> bool:
-    """Whether a response with this status is worth another attempt."""
-    return status in (RETRY_ANY if method.upper() in IDEMPOTENT else RETRY_UNSAFE)
+def should_retry_status(method: str, status: int, *, idempotent: bool | None = None) -> bool:
+    """Whether a response with this status is worth another attempt (``idempotent`` overrides the method's)."""
+    safe = method.upper() in IDEMPOTENT if idempotent is None else idempotent
+    return status in (RETRY_ANY if safe else RETRY_UNSAFE)
 
 
-def should_retry_error(method: str, exc: Exception) -> bool:
-    """Whether a transport error is worth another attempt (unsafe methods: only if nothing was sent)."""
+def should_retry_error(method: str, exc: Exception, *, idempotent: bool | None = None) -> bool:
+    """Whether a transport error is worth another attempt (unsafe calls: only if nothing was sent)."""
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return True
-    return method.upper() in IDEMPOTENT and isinstance(exc, httpx.TransportError)
+    safe = method.upper() in IDEMPOTENT if idempotent is None else idempotent
+    return safe and isinstance(exc, httpx.TransportError)

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from groundwork.events import connection_for
-from wfplatform import RABBIT_URL, TEST_DB_URL, Platform, free_port, rabbit_reachable, wait_until
+from wfplatform import RABBIT_URL, Platform, free_port, rabbit_reachable, wait_until
 
 from backend.auth import service as auth_service
 from backend.auth.schemas import TokenCreate
@@ -45,7 +45,11 @@ def platform(request: pytest.FixtureRequest, app: FastAPI, settings: Settings, m
     run = uuid.uuid4().hex[:10]
     port = free_port()
     admin = make_user(f"owner-{run}@example.com", superuser=True)
-    env = {**os.environ, "GROUNDWORK_ENV": "test", "GROUNDWORK_DATA_DIR": str(settings.data_dir),
+    # The test database is shared with this process; everything else (media, the embedded broker, the relay
+    # lock) lives in a data directory of the test's own, so no state leaks from one test to the next.
+    data_dir = tmp_path / "data"
+    env = {**os.environ, "GROUNDWORK_ENV": "test", "GROUNDWORK_DATA_DIR": str(data_dir),
+           "GROUNDWORK_DATABASE_URL": settings.resolved_database_url,
            "GROUNDWORK_SECRET_KEY": settings.secret_key, "GROUNDWORK_PORT": str(port),
            "GROUNDWORK_EMBEDDED_WORKER": "false", "GROUNDWORK_LOGIN_RATE_LIMIT": "1000/minute",
            "GROUNDWORK_BROKER_URL": RABBIT_URL if kind == "rabbitmq" else "",
@@ -55,12 +59,10 @@ def platform(request: pytest.FixtureRequest, app: FastAPI, settings: Settings, m
            "GROUNDWORK_PARENT_PID": str(os.getpid()),  # no orphans if the test run dies
            # the executors import the test blocks' functions (tests.workflow_service.blockfuncs)
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
-    if TEST_DB_URL:
-        env["GROUNDWORK_DATABASE_URL"] = TEST_DB_URL
     api = httpx.Client(base_url=env["GROUNDWORK_API_URL"], headers={"Authorization": f"Bearer {admin.token}"},
                        timeout=30)
     p = Platform(kind, env["GROUNDWORK_API_URL"], env, api, tmp_path)
-    p.start("serve", [str(Path(sys.executable).parent / "groundwork"), "serve"])
+    p.start("serve", [str(Path(sys.executable).parent / "groundwork"), "serve"], PYTHONUNBUFFERED="1")
     try:
         wait_until(lambda: _ok(api, "/api/v1/health"), 60, "the API to start")
         p.start_worker("orchestrator")

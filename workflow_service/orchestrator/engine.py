@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from groundwork import NotFoundError
 from groundwork.events import EventMessage
 from groundwork.workflows import Catalogue
 from groundwork.workflows.spec import Wait
@@ -184,7 +185,11 @@ class Engine:
         if run_id in self.runs and not self.runs[run_id].finished:
             self._touched.add(run_id)
             return
-        data = self.api.get_run(run_id)
+        try:
+            data = self.api.get_run(run_id)
+        except NotFoundError:  # deleted with its workflow: nothing to do (and nothing to block the round on)
+            log.info("run %s is gone; forgetting it", run_id)
+            return
         if data["status"] in TERMINAL:
             return
         plan = self.plans.get(data["version_id"])

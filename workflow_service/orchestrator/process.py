@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from groundwork.events import Consumer, EventMessage, RetryPolicy, connection_for
@@ -55,8 +56,11 @@ class Orchestrator:
                         exchange=exchange, retry=RetryPolicy(max_attempts=8, base_delay_s=0.5, max_delay_s=30),
                         on_batch=self._flush, prefetch=500)
 
-    def run(self, stop: threading.Event) -> None:
-        """Recover the runs in progress, then consume and tick until ``stop`` is set."""
+    def run(self, stop: threading.Event, on_ready: Callable[[], None] | None = None) -> None:
+        """Recover the runs in progress, then consume and tick until ``stop`` is set.
+
+        ``on_ready`` is called once the queues exist and the consumers run (events from then on are seen).
+        """
         prefix = self.settings.worker_prefix
         consumers = [
             self._consumer(f"{prefix}.workflows.events", ["#"], self._on_event, self.settings.events_exchange),
@@ -76,6 +80,8 @@ class Orchestrator:
         threads = [threading.Thread(target=c.run, args=(stop,), name=f"gw-{c.name}", daemon=True) for c in consumers]
         for t in threads:
             t.start()
+        if on_ready is not None:
+            on_ready()
         self._tick(stop)
         for t in threads:
             t.join(timeout=10)
