@@ -14,17 +14,18 @@ relay backs off (exponential, with jitter), reconnects and catches up from the o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import kombu
 from groundwork.events.envelope import EventMessage
 from groundwork.events.transport import connection_for
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from backend.config import Settings
 from backend.core.types import utcnow
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 # The longest an idle relay waits between two looks at the outbox (the first event after a quiet
 # spell waits at most this long; a busy relay never waits).
 IDLE_POLL_CAP_S = 0.2
+# After a batch that did not fill up (events trickling in: one per request under API load), wait this
+# long before the next, so that a trickle is gathered into batches instead of costing a batch (order
+# fence, read, publish, mark: a few ms of CPU between relay and database) per event or two.
+BATCH_LINGER_S = 0.01
 
 
 @dataclass
@@ -61,6 +66,7 @@ class Relay:
         self.lock_retry_s, self.max_backoff_s, self.order_wait_s = lock_retry_s, max_backoff_s, order_wait_s
         self._reader = engine.execution_options(readonly=True)  # SQLite: a reader does not take the write lock
         self._fence = engine.dialect.name == "postgresql"
+        self._held: Connection | None = None  # PostgreSQL: one connection for as long as this relay leads
         self.stats = RelayStats()
 
     def run(self, stop: threading.Event) -> None:
@@ -88,6 +94,7 @@ class Relay:
             try:
                 publisher = Publisher(self.connect(), self.exchange)
                 publisher.open()
+                self._hold()
                 while not stop.is_set():
                     if time.monotonic() - checked > 1.0:
                         checked = time.monotonic()
@@ -96,8 +103,10 @@ class Relay:
                             return
                     count = self.relay_batch(publisher)
                     failures = 0
-                    if count:  # while events trickle in, go straight on: a poll's wait is pure latency
+                    if count:  # a full batch: go straight on; a partial one: gather the trickle a moment
                         idle = 0
+                        if count < self.batch_size:
+                            stop.wait(BATCH_LINGER_S)
                     else:  # idle: poll less and less often (up to IDLE_POLL_CAP_S), so a quiet server rests
                         idle += 1
                         if OUTBOX_WRITTEN.wait(min(self.poll_interval_s * 2 ** min(idle - 1, 8), IDLE_POLL_CAP_S)):
@@ -109,8 +118,29 @@ class Relay:
                 log.warning("relay: publishing failed (%s: %s); retrying in %.2f s", type(exc).__name__, exc, delay)
                 stop.wait(delay)
             finally:
+                self._release_held()
                 if publisher is not None:
                     publisher.close()
+
+    def _hold(self) -> None:
+        if self._fence:  # PostgreSQL: no pool checkout (and its ping) per query, many times a second
+            self._held = self.engine.connect()
+            outbox.tune_relay_connection(self._held)
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with contextlib.suppress(Exception):  # it may be broken already (the database went away)
+                held.close()
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """The held connection (PostgreSQL, while leading) or a pooled one for this batch."""
+        if self._held is not None:
+            yield self._held
+        else:
+            with self._reader.connect() as conn:
+                yield conn
 
     def _backoff(self, failures: int) -> float:
         ceiling = min(self.max_backoff_s, 0.1 * 2.0 ** min(failures, 20))
@@ -118,12 +148,10 @@ class Relay:
 
     def relay_batch(self, publisher: Publisher) -> int:
         """Publish one batch of unpublished events and mark it; how many were relayed."""
-        up_to = None
-        if self._fence:
-            with self.engine.connect() as conn:
-                up_to = outbox.pg_order_fence(conn, self.order_wait_s)
-        with self._reader.connect() as conn:
+        with self._connection() as conn:  # one connection for the fence and the read
+            up_to = outbox.pg_order_fence(conn, self.order_wait_s) if self._fence else None
             events = outbox.unpublished(conn, self.batch_size, up_to_id=up_to)
+            conn.commit()  # ends the read (a held connection goes on to the next batch)
         if not events:
             return 0
         publisher.publish(events)
@@ -133,6 +161,10 @@ class Relay:
         return len(events)
 
     def _mark(self, events: Sequence[EventMessage]) -> None:
+        if self._held is not None:
+            with self._held.begin():
+                outbox.mark_published(self._held, [e.id for e in events], utcnow(), tuned=True)
+            return
         with self.engine.begin() as conn:
             outbox.mark_published(conn, [e.id for e in events], utcnow())
 
@@ -144,9 +176,11 @@ class Relay:
         total = 0
         try:
             publisher.open()
+            self._hold()
             while count := self.relay_batch(publisher):
                 total += count
         finally:
+            self._release_held()
             publisher.close()
             self.leadership.release()
         return total

@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, update
+import json
+from datetime import datetime
+from typing import Any, NamedTuple, cast
+
+from sqlalchemy import ColumnElement, Table, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from backend.events.models import Event
+
+_EVENTS = cast(Table, Event.__table__)
+
+
+class EventRow(NamedTuple):
+    """An outbox row to insert."""
+
+    type: str
+    project_id: int | None
+    actor_id: int | None
+    occurred_at: datetime
+    payload: dict[str, Any]
+    schema_version: int
+
+
+# One statement for any number of events: the rows go as one JSON array (encoded in C; an executemany
+# costs ~15 µs of client CPU per row, arrays of strings even more to escape), unpacked in order so that
+# ids follow the order given.
+_PG_INSERT = text(
+    "INSERT INTO events (type, project_id, actor_id, occurred_at, payload, schema_version) "
+    "SELECT r->>0, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::timestamptz, r->4, (r->>5)::integer "
+    "FROM jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS e(r, n) ORDER BY n")
+
+
+def insert_events(session: Session, rows: list[EventRow]) -> None:
+    """Insert outbox rows in the order given."""
+    if session.get_bind().dialect.name == "postgresql":
+        times: dict[datetime, str] = {}  # rows recorded together share one timestamp: format it once
+        doc = [(r.type, r.project_id, r.actor_id, times.get(r.occurred_at) or times.setdefault(
+            r.occurred_at, r.occurred_at.isoformat()), r.payload, r.schema_version) for r in rows]
+        session.execute(_PG_INSERT, {"rows": json.dumps(doc)})
+    else:
+        session.execute(insert(_EVENTS), [r._asdict() for r in rows])
 
 
 def type_filter(patterns: list[str]) -> ColumnElement[bool] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 WROTE_EVENTS = "groundwork.wrote_events"
 #: Set after a commit that added outbox rows; the relay waits on it between polls.
@@ -22,6 +22,7 @@ def _after_commit(session: Session) -> None:
         OUTBOX_WRITTEN.set()
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(WROTE_EVENTS, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    if not previous_transaction.nested:  # a savepoint's rollback leaves the events recorded before it
+        session.info.pop(WROTE_EVENTS, None)

@@ -11,7 +11,7 @@ from backend.config import Settings
 from backend.core import net
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.types import utcnow
-from backend.events.service import record
+from backend.events.service import record, record_now
 from backend.projects.deps import ProjectAccess
 from backend.webhooks import events as _catalogue  # noqa: F401  (registers webhook.* types)
 from backend.webhooks import repository
@@ -124,9 +124,8 @@ def queue_test(session: Session, access: ProjectAccess, webhook_id: int) -> Webh
     """Queue a ``webhook.test`` ping for this subscription only (one attempt, no effect on auto-disable)."""
     sub = get(session, access.project.id, webhook_id)
     _require_active(sub)
-    event = record(session, TEST_EVENT, project_id=access.project.id, actor_id=access.user.id,
-                   payload={"webhook_id": sub.id})
-    session.flush()
+    event = record_now(session, TEST_EVENT, project_id=access.project.id, actor_id=access.user.id,
+                       payload={"webhook_id": sub.id})
     delivery = WebhookDelivery(subscription_id=sub.id, event_id=event.id, event_type=TEST_EVENT,
                                status=DeliveryStatus.pending, attempts=0, max_attempts=1,
                                next_attempt_at=utcnow())

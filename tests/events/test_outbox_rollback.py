@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from backend.core.db import make_session_factory, transaction
 from backend.core.errors import ValidationFailed
 from backend.events.models import Event
-from backend.events.service import record
+from backend.events.service import flush_events, record
 from backend.projects import service as projects_service
 from tests.conftest import Actor
 
@@ -67,9 +67,32 @@ def test_a_rolled_back_session_leaves_no_event(engine: Engine, make_user: Callab
     def failing_change() -> None:
         with transaction(sessions) as session:
             record(session, "file.created", project_id=project, actor_id=None, payload={"file_id": 1})
-            session.flush()  # the row was written inside the transaction
+            flush_events(session)  # the row was written inside the transaction
             raise RuntimeError("the change failed")
 
     with pytest.raises(RuntimeError):
         failing_change()
     assert _event_types(engine) == ["project.created"]
+
+
+def test_a_rolled_back_savepoint_takes_its_events_and_keeps_the_others(
+        engine: Engine, make_user: Callable[..., Actor]) -> None:
+    owner = make_user("owner@example.com")
+    project = owner.client.post("/api/v1/projects", json={"name": "P"}).json()["id"]
+    sessions = make_session_factory(engine)
+    with transaction(sessions) as session:
+        record(session, "file.created", project_id=project, actor_id=None, payload={"file_id": 1})
+        savepoint = session.begin_nested()
+        record(session, "file.deleted", project_id=project, actor_id=None, payload={"file_id": 1})
+        savepoint.rollback()  # the savepoint's change failed
+        with session.begin_nested():
+            record(session, "file.restored", project_id=project, actor_id=None, payload={"file_id": 1})
+        record(session, "file.deleted", project_id=project, actor_id=None, payload={"file_id": 2})
+    session = sessions()
+    record(session, "file.created", project_id=project, actor_id=None, payload={"file_id": 3})
+    session.rollback()  # before any SQL ran
+    session.commit()
+    session.close()
+    with engine.connect() as conn:
+        rows = conn.execute(select(Event.type, Event.payload).where(Event.type.like("file.%")).order_by(Event.id))
+        assert [(t, p["file_id"]) for t, p in rows] == [("file.created", 1), ("file.restored", 1), ("file.deleted", 2)]

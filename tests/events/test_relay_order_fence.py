@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from backend.core.db import make_session_factory, transaction
 from backend.events.publisher import Publisher
-from backend.events.service import record
+from backend.events.service import record_now
 from tests.conftest import Actor
 
 
@@ -30,10 +30,10 @@ def test_relay_waits_for_a_transaction_holding_a_lower_id(
     publisher.open()
     slow = sessions()
     try:
-        early = record(slow, "file.created", project_id=project, actor_id=None, payload={"file_id": 1})
-        slow.flush()  # id taken, not committed yet
+        early = record_now(slow, "file.created", project_id=project, actor_id=None, payload={"file_id": 1})
+        # id taken, not committed yet
         with transaction(sessions) as fast:
-            late = record(fast, "file.created", project_id=project, actor_id=None, payload={"file_id": 2})
+            late = record_now(fast, "file.created", project_id=project, actor_id=None, payload={"file_id": 2})
         assert early.id < late.id
         batch = threading.Thread(target=relay.relay_batch, args=(publisher,))
         batch.start()

@@ -122,6 +122,7 @@ class Consumer:
         self._seq = itertools.count()
         self._producer: kombu.Producer | None = None
         self._writes: Coalescer | None = None
+        self._ack_multiple = False
 
     def declare(self) -> None:
         """Declare the exchange, the queue with its bindings, and the dead-letter queue (idempotent)."""
@@ -150,6 +151,8 @@ class Consumer:
     def _consume(self, stop: threading.Event, poll_s: float) -> None:
         self.connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
         self._writes = tune(self.connection)
+        # AMQP acks all deliveries up to a tag with one frame; the embedded transport acks only the one named.
+        self._ack_multiple = self.connection.transport.driver_type == "amqp"
         self.declare()
         channel = self.connection.channel()
         try:
@@ -189,7 +192,7 @@ class Consumer:
             self._writes.flush()
 
     def _handle(self, message: Any) -> bool:
-        """Handle one delivery; True when it is to be acked once the batch ends (with ``on_batch``)."""
+        """Handle one delivery; True when it is to be acked once the batch ends."""
         attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
         try:
             event = EventMessage.from_json(message.body)
@@ -219,10 +222,7 @@ class Consumer:
             self.stats.processed += 1
         else:
             self.stats.duplicates += 1
-        if self.on_batch is not None:
-            return True
-        message.ack()
-        return False
+        return True
 
     def _failed(self, message: Any, attempt: int, exc: Exception, what: str) -> None:
         log.warning("consumer %s: %s failed on attempt %d: %s", self.name, what, attempt, exc)
@@ -234,13 +234,19 @@ class Consumer:
 
     def _end_batch(self, handled: list[Any]) -> None:
         """``on_batch`` (e.g. write what the handlers gathered), then ack; if it fails, the batch is retried."""
-        if not handled or self.on_batch is None:
+        if not handled:
             return
-        try:
-            self.on_batch()
-        except Exception as exc:
-            for message in handled:
-                self._failed(message, int((message.headers or {}).get(ATTEMPT_HEADER, 1)), exc, "a batch")
+        if self.on_batch is not None:
+            try:
+                self.on_batch()
+            except Exception as exc:
+                for message in handled:
+                    self._failed(message, int((message.headers or {}).get(ATTEMPT_HEADER, 1)), exc, "a batch")
+                return
+        if self._ack_multiple and not self._pending:
+            # Nothing older is held back for a retry: one ack (``multiple``) covers every delivery up to the
+            # newest handled one, instead of one ack frame per message for the client and RabbitMQ to process.
+            handled[-1].ack(multiple=True)
             return
         for message in handled:
             message.ack()
