@@ -10,8 +10,21 @@ from operator import itemgetter
 from typing import Any, cast
 
 import psycopg
-from psycopg.types.json import Jsonb
-from sqlalchemy import JSON, Table, Uuid, and_, any_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Table,
+    Uuid,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
@@ -44,12 +57,18 @@ def file_shapes(session: Session, project_id: int, file_ids: Iterable[int]) -> d
     return {r.id: FileShape(r.id, r.kind, r.width, r.height, r.text_length) for r in rows}
 
 
-def annotator_files(session: Session, user_id: int, file_ids: Iterable[int], *, editable: bool) -> set[int]:
-    """Which of ``file_ids`` the annotator has a task on (``editable``: one still open for work)."""
-    stmt = select(Task.file_id).where(Task.assignee_id == user_id, Task.file_id.in_(list(file_ids)))
-    if editable:
-        stmt = stmt.where(Task.status.in_(EDITABLE_TASK_STATUSES))
-    return set(session.scalars(stmt))
+def file_shape(session: Session, project_id: int, file_id: int, visible: ColumnElement[bool], *,
+               editable_by: int | None) -> tuple[FileShape, bool] | None:
+    """A live, visible file of the project and whether ``editable_by`` has a task on it still open for work
+    (always True without ``editable_by``); None if there is no such file."""
+    editable: ColumnElement[bool] = true()
+    if editable_by is not None:
+        editable = exists().where(Task.file_id == File.id, Task.assignee_id == editable_by,
+                                  Task.status.in_(EDITABLE_TASK_STATUSES))
+    row = session.execute(select(File.id, File.kind, File.width, File.height, File.text_length, editable)
+                          .where(File.id == file_id, File.project_id == project_id, File.deleted_at.is_(None),
+                                 visible)).first()
+    return (FileShape(row[0], row[1], row[2], row[3], row[4]), bool(row[5])) if row is not None else None
 
 
 def existing_ids(session: Session, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
@@ -117,10 +136,11 @@ def _copy(session: Session, table: Table, names: list[str], rows: Iterable[Seque
         type_ = table.c[name].type
         # JSON: encoded here (None is JSON null, as SQLAlchemy's JSON type stores it). Others: SQLAlchemy's
         # own bind processor (enum names, UTC timestamps); types psycopg adapts itself need none.
-        fn: Callable[[Any], Any] | None = (_jsonb if isinstance(type_, JSON)
+        fn: Callable[[Any], Any] | None = (_jsonb_field if isinstance(type_, JSON)
                                            else type_.dialect_impl(dialect).bind_processor(dialect))
         if fn is not None:
             steps.append((i, fn, memo.setdefault(name, {})))
+    json_columns = {i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON)}
     quote = dialect.identifier_preparer.quote
     target = dialect.identifier_preparer.format_table(table)
     sql = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN (FORMAT BINARY)"
@@ -130,7 +150,9 @@ def _copy(session: Session, table: Table, names: list[str], rows: Iterable[Seque
                        [target])
         oids = dict(cursor.fetchall())
         with cursor.copy(sql) as copy:
-            copy.set_types([oids[n] for n in names])  # binary COPY needs each column's exact type
+            # Binary COPY needs each column's exact type; JSON columns get their field bytes ready-made
+            # (``_jsonb_field``), passed through as psycopg passes bytea.
+            copy.set_types([_BYTEA_OID if i in json_columns else oids[n] for i, n in enumerate(names)])
             for row in rows:
                 values = list(row)
                 for i, fn, seen in steps:
@@ -147,12 +169,16 @@ def _copy(session: Session, table: Table, names: list[str], rows: Iterable[Seque
         cursor.close()
 
 
-def _jsonb(value: Any) -> Jsonb:
-    return Jsonb(json.dumps(value), dumps=_as_is)
+_BYTEA_OID = 17
+_JSONB_FORMAT_1 = b"\x01"  # jsonb's binary input: a format version byte, then the JSON text
+_EMPTY_OBJECT = _JSONB_FORMAT_1 + b"{}"
 
 
-def _as_is(text: str) -> str:
-    return text  # already JSON: psycopg's jsonb dumper must not encode it again
+def _jsonb_field(value: Any) -> bytes:
+    """A jsonb field of binary COPY (None is JSON null, as SQLAlchemy's JSON type stores it)."""
+    if not value and isinstance(value, dict):
+        return _EMPTY_OBJECT  # attributes are mostly empty: no encoding for those
+    return _JSONB_FORMAT_1 + json.dumps(value).encode()
 
 
 def head(session: Session, project_id: int, annotation_id: uuid.UUID) -> Annotation | None:

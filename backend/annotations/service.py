@@ -25,7 +25,6 @@ from backend.core.ids import uuid7
 from backend.core.types import utcnow
 from backend.events.service import record
 from backend.files import service as files_service
-from backend.label_schemas import repository as schemas_repo
 from backend.label_schemas.models import AnnotationType, AttributeScope
 from backend.label_schemas.spec import SchemaSpec
 from backend.projects.deps import ProjectAccess
@@ -47,23 +46,26 @@ class _Specs:
             raise ValidationFailed("schema_id is required", field=f"{where}.schema_id")
         spec = self._cache.get(schema_id)
         if spec is None:
-            schema = schemas_repo.schema_in_project(self.session, self.project_id, schema_id)
-            if schema is None:
+            spec = SchemaSpec.current(self.session, self.project_id, schema_id)
+            if spec is None:
                 raise ValidationFailed(f"no label schema {schema_id} in this project", field=f"{where}.schema_id")
-            spec = self._cache[schema_id] = SchemaSpec.load(self.session, schema)
+            self._cache[schema_id] = spec
         return spec
 
 
 def _visible_file(session: Session, access: ProjectAccess, file_id: int, *, write: bool) -> FileShape:
     """The file if the caller may see it (the files domain's rule) and, ``write``, annotate it; else 404."""
-    try:
-        f = files_service.get_visible_file(session, access, file_id)
-    except NotFound:
-        raise NotFound("file not found") from None
-    if write and not access.sees_all_files and not repo.annotator_files(session, access.user.id, [file_id],
-                                                                        editable=True):
+    # One query: the file under the visibility rule and, for an annotator's write, whether a task of theirs
+    # on it is still open.
+    editable_by = access.user.id if write and not access.sees_all_files else None
+    found = repo.file_shape(session, access.project.id, file_id, files_service.visible_files_filter(access),
+                            editable_by=editable_by)
+    if found is None:
+        raise NotFound("file not found")
+    shape, editable = found
+    if not editable:
         raise NotFound("file not found", detail={"reason": "no open task of yours on this file"})
-    return FileShape(f.id, f.kind, f.width, f.height, f.text_length)
+    return shape
 
 
 def _changeable(session: Session, access: ProjectAccess, annotation_id: uuid.UUID) -> tuple[Annotation, FileShape]:

@@ -48,11 +48,11 @@ def current_user(
 ) -> User:
     """The authenticated user, or 401."""
     if bearer is not None:
-        token = service.token_for_bearer(session, settings.secret_key, bearer.credentials)
-        if token is None:
+        found = service.token_for_bearer(session, settings.secret_key, bearer.credentials)
+        if found is None:
             raise Unauthorized("invalid, expired or revoked token", headers={"WWW-Authenticate": "Bearer"})
-        user = session.get(User, token.user_id)
-        if user is None or not user.is_active:
+        token, user = found
+        if not user.is_active:
             raise Unauthorized("token owner is disabled", headers={"WWW-Authenticate": "Bearer"})
         if token.last_used_at is None or utcnow() - token.last_used_at > TOKEN_TOUCH_EVERY:
             if request.method in _READONLY:
@@ -63,10 +63,10 @@ def current_user(
                 service.touch_if_stale(session, token, TOKEN_TOUCH_EVERY)
         return user
     if cookie:
-        user = service.user_for_cookie(session, settings.secret_key, cookie)
-        if user is not None:
+        by_cookie = service.user_for_cookie(session, settings.secret_key, cookie)
+        if by_cookie is not None:
             _check_same_origin(request)
-            return user
+            return by_cookie
     raise Unauthorized("authentication required", headers={"WWW-Authenticate": "Bearer"})
 
 

@@ -29,8 +29,11 @@ def any_user(session: Session) -> bool:
     return session.scalar(select(User.id).limit(1)) is not None
 
 
-def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
-    return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+def token_by_hash(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    """The token with this hash and its owner, in one query."""
+    row = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                          .where(ApiToken.token_hash == token_hash)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def tokens_of(session: Session, user_id: int, after: int | None, limit: int) -> list[ApiToken]:

@@ -107,14 +107,15 @@ def user_for_cookie(session: Session, secret_key: str, cookie_value: str) -> Use
     return user if user is not None and user.is_active else None
 
 
-def token_for_bearer(session: Session, secret_key: str, bearer: str) -> ApiToken | None:
-    """The live (not revoked, not expired) token behind a bearer secret."""
-    token = repository.token_by_hash(session, secret_hash(secret_key, bearer))
-    if token is None or token.revoked_at is not None:
+def token_for_bearer(session: Session, secret_key: str, bearer: str) -> tuple[ApiToken, User] | None:
+    """The live (not revoked, not expired) token behind a bearer secret, and its owner."""
+    found = repository.token_by_hash(session, secret_hash(secret_key, bearer))
+    if found is None:
         return None
-    if token.expires_at is not None and token.expires_at <= utcnow():
+    token, user = found
+    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= utcnow()):
         return None
-    return token
+    return token, user
 
 
 @dataclass(frozen=True)

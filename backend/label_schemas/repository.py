@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
@@ -13,6 +15,13 @@ from backend.tasks.models import Task
 def schema_in_project(session: Session, project_id: int, schema_id: int) -> LabelSchema | None:
     return session.scalar(select(LabelSchema).where(LabelSchema.id == schema_id,
                                                     LabelSchema.project_id == project_id))
+
+
+def revision_in_project(session: Session, project_id: int, schema_id: int) -> tuple[int, datetime] | None:
+    """A schema's revision and creation time (together they tell one stored state of it from any other)."""
+    row = session.execute(select(LabelSchema.revision, LabelSchema.created_at)
+                          .where(LabelSchema.id == schema_id, LabelSchema.project_id == project_id)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def name_taken(session: Session, project_id: int, name: str, except_id: int | None = None) -> bool:

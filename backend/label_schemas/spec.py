@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from backend.core.errors import ValidationFailed
@@ -13,6 +14,7 @@ from backend.label_schemas import repository
 from backend.label_schemas.models import AttributeGroup, AttributeKind, AttributeScope, Label, LabelSchema
 
 _MAX_TEXT = 10_000
+_CURRENT_MAX = 1000
 
 
 @dataclass
@@ -23,6 +25,34 @@ class SchemaSpec:
     labels_by_id: dict[int, Label] = field(default_factory=dict)
     labels_by_name: dict[str, Label] = field(default_factory=dict)
     attributes: dict[str, AttributeGroup] = field(default_factory=dict)
+
+    @classmethod
+    def current(cls, session: Session, project_id: int, schema_id: int) -> SchemaSpec | None:
+        """The spec of a schema of this project (None: no such schema), reused while its revision stands.
+
+        Every save validates against its schema: reading the schema, its labels and its attributes was
+        three queries per save. Every change to them bumps the schema's revision (``update_schema``), so
+        one query for the revision tells whether the spec this process loaded before is still current.
+        """
+        stored = repository.revision_in_project(session, project_id, schema_id)
+        if stored is None:
+            return None
+        # Keyed by database too, and checked against the creation time: ids start again in a new database.
+        key = (session.get_bind().engine.url, schema_id)
+        spec = _CURRENT.get(key)
+        if spec is not None and (spec.schema.revision, spec.schema.created_at) == stored:
+            return spec
+        # Loaded through a session of its own on the same connection (same transaction), then closed: the
+        # cached objects are detached, so neither the caller's rollback nor its later work can expire them.
+        with Session(bind=session.connection()) as loader:
+            schema = repository.schema_in_project(loader, project_id, schema_id)
+            if schema is None:
+                return None
+            spec = cls.load(loader, schema)
+        if len(_CURRENT) >= _CURRENT_MAX:
+            _CURRENT.clear()
+        _CURRENT[key] = spec
+        return spec
 
     @classmethod
     def load(cls, session: Session, schema: LabelSchema) -> SchemaSpec:
@@ -105,3 +135,7 @@ def _check_value(attr: AttributeGroup, value: Any, path: str) -> Any:
         if len(set(value)) != len(value):
             raise ValidationFailed("has duplicates", field=path)
     return value
+
+
+# (database, schema id) -> the spec this process loaded last (see ``SchemaSpec.current``); read-only once stored.
+_CURRENT: dict[tuple[URL, int], SchemaSpec] = {}

@@ -45,6 +45,15 @@ def effective_role(session: Session, project_id: int, user: User) -> Role | None
     return member.role if member else None
 
 
+def _role(user: User, member_role: Role | None) -> Role | None:
+    """``effective_role`` with the membership already read."""
+    if user.is_superuser:
+        return Role.admin
+    if user.kind == UserKind.service:
+        return Role.editor
+    return member_role
+
+
 ALL_ROLES = frozenset(Role)
 READERS = frozenset({Role.admin, Role.editor, Role.viewer})
 ANNOTATORS = frozenset({Role.admin, Role.editor, Role.annotator})
@@ -57,8 +66,9 @@ def project_access(allowed: frozenset[Role]) -> Callable[..., ProjectAccess]:
 
     def dependency(project_id: Annotated[int, Path(ge=1)], user: CurrentUser,
                    session: SessionDep) -> ProjectAccess:
-        project = session.get(Project, project_id)
-        role = effective_role(session, project_id, user) if project is not None else None
+        found = repository.project_and_role(session, project_id, user.id)  # one query, not two per request
+        project, member_role = found if found is not None else (None, None)
+        role = _role(user, member_role)
         if project is None or role is None:
             raise NotFound("project not found")
         if role not in allowed:

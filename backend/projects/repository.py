@@ -13,6 +13,14 @@ def membership(session: Session, project_id: int, user_id: int) -> Member | None
     return session.scalar(select(Member).where(Member.project_id == project_id, Member.user_id == user_id))
 
 
+def project_and_role(session: Session, project_id: int, user_id: int) -> tuple[Project, Role | None] | None:
+    """A project and the user's membership role in it (None: not a member), in one query; None if no project."""
+    row = session.execute(select(Project, Member.role)
+                          .outerjoin(Member, (Member.project_id == Project.id) & (Member.user_id == user_id))
+                          .where(Project.id == project_id)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def projects_for(session: Session, user_id: int | None, after: int | None,
                  limit: int) -> list[tuple[Project, Role | None]]:
     """Projects visible to a user (``user_id=None``: every project) with the user's role."""
