@@ -46,17 +46,37 @@ class MLProject:
         """A step context like the executor's (run ids need not exist unless the block reports progress)."""
         return StepContext(self.api, self.id, run_id or next(_runs), key, 1, {})
 
+    def real_run(self) -> int:
+        """A run that exists in the backend (for blocks that store artifacts with it)."""
+        from workflow_service.blocks.registry import load_registry
+
+        self.api.register_blocks(load_registry(plugins=False).entries())
+        source = f"name: checks {next(_runs)}\non: [{{manual: true}}]\nblocks: {{x: {{use: identity}}}}\n" \
+                 "workflow: {out: [x, in]}\n"
+        r = self.admin.post(f"/api/v1/projects/{self.id}/workflows", json={"source": source})
+        assert r.status_code == 201, r.text
+        versions = self.api.request("GET", "/service/workflows")
+        version_id = next(w["version_id"] for w in versions if w["workflow_id"] == r.json()["id"])
+        created = self.api.start_runs([{"workflow_id": r.json()["id"], "version_id": version_id,
+                                         "trigger_kind": "manual", "trigger_key": f"manual:{next(_runs)}",
+                                         "input": {}}])
+        return int(created[0]["run_id"])
+
     def items(self, *args_per_item: list[Any]) -> list[Item]:
         """One item per argument list, each with its own context."""
         return [Item(self.ctx(), list(args)) for args in args_per_item]
 
     def upload_texts(self, texts: list[str], meta: list[dict[str, Any]] | None = None) -> list[int]:
         """Upload texts (one file each, metadata per file); their ids in order."""
+        if meta is None:  # one request for all
+            files = [("files", (f"t{i:04d}.txt", text.encode(), "text/plain")) for i, text in enumerate(texts)]
+            r = self.admin.post(f"/api/v1/projects/{self.id}/files", files=files)
+            assert r.status_code == 201, r.text
+            return [item["file"]["id"] for item in r.json()["items"]]
         ids = []
         for i, text in enumerate(texts):
             files = [("files", (f"t{i:04d}.txt", text.encode(), "text/plain"))]
-            body = {"metadata": _json(meta[i])} if meta else {}
-            r = self.admin.post(f"/api/v1/projects/{self.id}/files", files=files, data=body)
+            r = self.admin.post(f"/api/v1/projects/{self.id}/files", files=files, data={"metadata": _json(meta[i])})
             assert r.status_code == 201, r.text
             ids.append(r.json()["items"][0]["file"]["id"])
         return ids
@@ -143,3 +163,19 @@ def platform(request: pytest.FixtureRequest, app: FastAPI, settings: Settings, m
     with ml_platform(kind, settings.data_dir, settings.secret_key, service_token(app, settings), admin.token,
                      tmp_path) as p:
         yield p
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random CLIP, OWL-ViT, OWLv2 and NLI model directories (built once per session)."""
+    pytest.importorskip("transformers")
+    from tinymodels import build
+
+    return build(tmp_path_factory.mktemp("models"))
+
+
+ANIMALS_SCHEMA: dict[str, Any] = {
+    "name": "animals",
+    "labels": [{"name": name, "color": color, "annotation_types": ["tag", "box"]}
+               for name, color in (("cat", "#1f77b4"), ("dog", "#ff7f0e"), ("bird", "#2ca02c"))],
+}

@@ -75,3 +75,25 @@ def review_texts(n_per_label: int, seed: int) -> list[tuple[str, str]]:
             out.append((text, label))
     rng.shuffle(out)
     return out
+
+
+WEATHER = ["heavy rain is expected tonight", "a storm warning was issued for the coast", "temperatures will drop "
+           "below freezing", "strong winds knocked down trees", "the heatwave will last all week", "fog delayed "
+           "morning flights", "snow closed the mountain pass", "a sunny weekend is forecast"]
+
+
+def weather_texts(n: int, seed: int = 0) -> list[str]:
+    """Texts of a topic the topic schema does not have (an injected shift)."""
+    rng = random.Random(seed)
+    combos = [(a, b) for a in WEATHER for b in WEATHER if a != b]
+    return [f"{a}, and {b}." for a, b in rng.sample(combos, n)]
+
+
+def split_halves(pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Two disjoint samples of the same distribution: alternate items of each label."""
+    seen: dict[str, int] = {}
+    first, second = [], []
+    for text, label in pairs:
+        seen[label] = seen.get(label, 0) + 1
+        (first if seen[label] % 2 else second).append((text, label))
+    return first, second

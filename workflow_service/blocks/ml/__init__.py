@@ -9,8 +9,13 @@ or ``cpu,gpu`` where one worker does everything (``groundwork serve``'s embedded
 from typing import Any
 
 from workflow_service.blocks.base import Block
+from workflow_service.blocks.ml.active_learning import ActiveLearning
+from workflow_service.blocks.ml.data_checks import Deepchecks
+from workflow_service.blocks.ml.drift_check import DriftCheck
 from workflow_service.blocks.ml.predict import Predict
 from workflow_service.blocks.ml.train import Train
+from workflow_service.blocks.ml.zero_shot_image import ZeroShotImage
 from workflow_service.blocks.ml.zero_shot_text import ZeroShotText
 
-ML_BLOCKS: list[type[Block[Any]]] = [Predict, Train, ZeroShotText]
+ML_BLOCKS: list[type[Block[Any]]] = [ActiveLearning, Deepchecks, DriftCheck, Predict, Train, ZeroShotImage,
+                                     ZeroShotText]

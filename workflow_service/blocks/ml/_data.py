@@ -104,13 +104,19 @@ def _dataset(ctx: StepContext, *, query: str = "", dataset: str | None = None, s
 
 
 def read_slice(ctx: StepContext, *, query: str = "", dataset: str | None = None, snapshot_id: int | None = None,
-               kind: Literal["text", "image"] | None = None, limit: int | None = None, decode: bool = True) -> Slice:
-    """A query-defined slice (or a dataset, or an existing snapshot), kept as a snapshot for reproducibility."""
+               kind: Literal["text", "image"] | None = None, limit: int | None = None, decode: bool = True,
+               keep: bool = True) -> Slice:
+    """A query-defined slice (or a dataset, or an existing snapshot), read through a snapshot: kept (the data a
+    model saw, for reproducibility) or, with ``keep=False``, deleted once read."""
     if kind is not None and snapshot_id is None:
         query = f"file.kind = '{kind}'" + (f" and ({query})" if query.strip() else "")
     ds = _dataset(ctx, query=query, dataset=dataset, snapshot_id=snapshot_id, decode=decode)
     count = len(ds) if limit is None else min(len(ds), limit)
-    return Slice(ds.snapshot_id, list(ds.iter_positions(range(count))) if count else [])
+    try:
+        return Slice(ds.snapshot_id, list(ds.iter_positions(range(count))) if count else [])
+    finally:
+        if not keep and snapshot_id is None:
+            client(ctx).project(ctx.project_id).snapshots.delete(ds.snapshot_id)
 
 
 def read_files(ctx: StepContext, ids: Sequence[int], *, decode: bool = True) -> list[dict[str, Any]]:
@@ -176,9 +182,20 @@ def write_tags(ctx: StepContext, schema_id: int, predictions: Iterable[tuple[int
 
 
 def write_annotations(ctx: StepContext, schema_id: int, by_file: dict[int, list[dict[str, Any]]], *,
-                      replace: Literal["model", "source"] = "model") -> int:
-    """Bulk-write model annotations per file (replace mode: a retried step never duplicates them)."""
+                      replace: Literal["model", "source"] = "model",
+                      previous: Iterable[dict[str, Any]] = (), model_name: str | None = None) -> int:
+    """Bulk-write model annotations per file (replace mode: a retried step never duplicates them).
+
+    A file whose list is empty loses its earlier pre-labels too; when every list is empty the bulk write
+    has no model name to replace by, so the ``previous`` items' pre-labels of ``model_name`` are deleted.
+    """
     annotations = client(ctx).project(ctx.project_id).annotations
+    if by_file and not any(by_file.values()):
+        for item in previous:
+            for a in item.get("annotations", ()):
+                if a["source"] == "model" and (a["model_name"] == model_name or replace == "source"):
+                    annotations.delete(a["id"], a["version"])
+        return 0
     written = 0
     files = list(by_file)
     for chunk in iter_chunks(files, WRITE_CHUNK):

@@ -86,7 +86,7 @@ class Predict(Block[PredictConfig]):
         found = data.schema(ctx, self.config.schema_name)
         if self.config.query is not None:
             kind: Literal["text", "image"] = "text" if classifier.modality == "text" else "image"
-            items = data.read_slice(ctx, query=self.config.query, kind=kind).items
+            items = data.read_slice(ctx, query=self.config.query, kind=kind, keep=False).items
         else:
             items = data.read_files(ctx, data.input_files(args))
         kind_ok = [i for i in items if i["kind"] == classifier.modality]
