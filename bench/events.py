@@ -65,7 +65,7 @@ def consume(exchange: str, queue: str, out: str, ready: str) -> None:
 
 # -- writers -------------------------------------------------------------------------------------------
 def write(database_url: str, data_dir: str, project: int, count: int, pace_s: float | None, per_tx: int,
-          ready: Any, go: Any) -> None:
+          ready: Any, go: Any, cpu: Any) -> None:
     """Record ``count`` events in transactions of ``per_tx`` (one every ``pace_s`` if set), once ``go`` is set."""
     from backend.config import Settings
     from backend.core.db import make_engine, make_session_factory, transaction
@@ -80,6 +80,7 @@ def write(database_url: str, data_dir: str, project: int, count: int, pace_s: fl
         pass
     ready.release()
     go.wait()
+    cpu_start = time.process_time()
     next_at = time.perf_counter()
     for start in range(0, count, per_tx):
         if pace_s is not None:
@@ -89,20 +90,22 @@ def write(database_url: str, data_dir: str, project: int, count: int, pace_s: fl
             for n in range(start, min(count, start + per_tx)):
                 record(session, "file.created", project_id=project, actor_id=None,
                        payload={"file_id": n, "kind": "image", "name": f"img-{n:06d}.png"})
+    with cpu.get_lock():
+        cpu.value += time.process_time() - cpu_start
     engine.dispose()
 
 
 def run_writers(inst: c.Instance, project: int, count: int, processes: int, pace_s: float | None,
-                per_tx: int) -> tuple[float, float]:
-    """Run ``processes`` writer processes sharing ``count`` events; (wall-clock start, seconds taken).
+                per_tx: int) -> tuple[float, float, float]:
+    """Run ``processes`` writer processes sharing ``count`` events; (wall-clock start, seconds taken, their CPU).
 
-    The clock starts once every writer has started, imported and connected.
+    The clock (and the writers' CPU count) starts once every writer has started, imported and connected.
     """
     ctx = multiprocessing.get_context("spawn")
-    ready, go = ctx.Semaphore(0), ctx.Event()
+    ready, go, cpu = ctx.Semaphore(0), ctx.Event(), ctx.Value("d", 0.0)
     share = count // processes
     procs = [ctx.Process(target=write, args=(inst.database_url, str(inst.data_dir), project, share, pace_s, per_tx,
-                                             ready, go)) for _ in range(processes)]
+                                             ready, go, cpu)) for _ in range(processes)]
     for p in procs:
         p.start()
     for _ in procs:
@@ -113,7 +116,7 @@ def run_writers(inst: c.Instance, project: int, count: int, processes: int, pace
         p.join()
         if p.exitcode:
             raise RuntimeError(f"a writer process failed ({p.exitcode})")
-    return start_wall, time.perf_counter() - start
+    return start_wall, time.perf_counter() - start, float(cpu.value)
 
 
 def wait_for(status: Path, count: int, timeout: float) -> None:
@@ -127,6 +130,20 @@ def wait_for(status: Path, count: int, timeout: float) -> None:
             pass
         time.sleep(0.02)
     raise RuntimeError(f"the consumer did not see {count} events in {timeout:.0f} s")
+
+
+def wait_for_relay(inst: c.Instance, relay: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    """Wait until the relay process holds the relay lock (a PostgreSQL advisory lock in this database)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if relay.poll() is not None:
+            raise RuntimeError(f"`groundwork relay` exited with {relay.returncode}")
+        if inst.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                       "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"):
+            time.sleep(0.5)  # it is in its loop; let it settle into its first idle wait
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"`groundwork relay` did not take the relay lock in {timeout:.0f} s")
 
 
 def relay_only(inst: c.Instance, exchange: str) -> float:
@@ -202,7 +219,7 @@ def main() -> None:
             c.say("publisher confirms: one by one (kombu confirm_publish) vs per batch of 1,000 (the relay)")
             confirms = confirm_cost(exchange, 5000)
             c.say(f"stages: {args.writers} writers record {total} events (relay stopped), then one relay drains them")
-            _, write_s = run_writers(inst, project, total, args.writers, None, args.per_transaction)
+            _, write_s, _ = run_writers(inst, project, total, args.writers, None, args.per_transaction)
             relay_s = relay_only(inst, exchange)
             wait_for(status, total, 300)
 
@@ -210,8 +227,16 @@ def main() -> None:
                                      stderr=subprocess.DEVNULL)
             c.say(f"end to end: {args.writers} writers record {total} more events in transactions of "
                   f"{args.per_transaction} while `groundwork relay` and the consumer run")
-            start, _ = run_writers(inst, project, total, args.writers, None, args.per_transaction)
+            wait_for_relay(inst, relay)  # started and leading: its start-up is neither on the clock nor in its CPU
+            relay_pid = relay.pid
+            meters = {"relay": c.CpuMeter(lambda: c.process_tree(relay_pid)),
+                      "consumer": c.CpuMeter(lambda: c.process_tree(consumer.pid)),
+                      "database": c.CpuMeter(lambda: c.database_backends(inst))}
+            for meter in meters.values():
+                meter.start()
+            start, _, writers_cpu = run_writers(inst, project, total, args.writers, None, args.per_transaction)
             wait_for(status, 2 * total, 300)
+            cpu = {name: meter.stop() for name, meter in meters.items()}
             c.say(f"latency: {paced} events at 500 events/s, one per transaction")
             run_writers(inst, project, paced, 1, 0.002, 1)
             wait_for(status, 2 * total + paced, 120)
@@ -240,6 +265,9 @@ def main() -> None:
         "stage_relay_events_per_s": round(total / relay_s),
         "stage_consume_events_per_s": round(total / (max(t for _, t, _ in staged) - min(t for _, t, _ in staged))),
         **confirms,
+        # CPU per event of the end-to-end phase, by process (RabbitMQ's own is not measured: the broker is shared)
+        "writer_cpu_us_per_event": round(writers_cpu / total * 1e6, 1),
+        **{f"{name}_cpu_us_per_event": round(seconds / total * 1e6, 1) for name, seconds in cpu.items()},
         "duplicates_dropped": result["duplicates"],
         "writer_processes": args.writers, "events_per_transaction": args.per_transaction,
     }

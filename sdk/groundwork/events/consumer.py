@@ -44,7 +44,7 @@ from pydantic import ValidationError
 
 from groundwork.events.envelope import EXCHANGE, EventMessage
 from groundwork.events.idempotency import IdempotencyStore
-from groundwork.events.tuning import Coalescer, tune
+from groundwork.events.tuning import Coalescer, read_buffered_frame, tune
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,8 @@ class Consumer:
                             self.connection.drain_events(timeout=timeout)
                     with suppress(TimeoutError, socket.timeout):
                         while self._inbox and len(self._inbox) < self.prefetch:
-                            self.connection.drain_events(timeout=0.0001)
+                            if not read_buffered_frame(self.connection):  # else: a short wait for more
+                                self.connection.drain_events(timeout=0.0001)
                     if self._writes is not None:
                         self._writes.gather()
                     try:
