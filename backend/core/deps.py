@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from backend.config import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
-    """The settings the app was built with."""
+async def get_settings_dep(request: Request) -> Settings:
+    """The settings the app was built with (async: FastAPI would run a plain function on a worker thread)."""
     settings: Settings = request.app.state.settings
     return settings
 

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import BackgroundTasks, Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from backend.auth.deps import CurrentUser
+from backend.auth.deps import BearerDep, SessionCookieDep, authenticate
 from backend.auth.models import User, UserKind
-from backend.core.deps import SessionDep
+from backend.core.deps import SessionDep, SettingsDep
 from backend.core.errors import Forbidden, NotFound
 from backend.projects import repository
 from backend.projects.models import Project, Role
@@ -64,8 +64,12 @@ ADMINS = frozenset({Role.admin})
 def project_access(allowed: frozenset[Role]) -> Callable[..., ProjectAccess]:
     """A dependency that resolves ``{project_id}`` and requires one of the ``allowed`` roles."""
 
-    def dependency(project_id: Annotated[int, Path(ge=1)], user: CurrentUser,
-                   session: SessionDep) -> ProjectAccess:
+    # Authenticates in the same call rather than through ``CurrentUser``: FastAPI runs each plain-function
+    # dependency on a worker thread of its own, and every hop costs CPU and, on a busy machine, waiting.
+    def dependency(project_id: Annotated[int, Path(ge=1)], request: Request, session: SessionDep,
+                   settings: SettingsDep, background: BackgroundTasks, bearer: BearerDep,
+                   cookie: SessionCookieDep) -> ProjectAccess:
+        user = authenticate(request, session, settings, background, bearer, cookie)
         found = repository.project_and_role(session, project_id, user.id)  # one query, not two per request
         project, member_role = found if found is not None else (None, None)
         role = _role(user, member_role)

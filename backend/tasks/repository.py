@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -129,13 +129,16 @@ def in_hand(session: Session, project_id: int, user_id: int, kinds: Collection[T
     return session.scalar(stmt)
 
 
-def assigned_available(session: Session, project_id: int, user_id: int, kind: TaskKind,
+def assigned_available(session: Session, project_id: int, user_id: int, kinds: Sequence[TaskKind],
                        schema_id: int | None) -> Task | None:
-    """The best available task already assigned to the caller (one ordered ``ix_tasks_queue`` probe)."""
+    """The best available task already assigned to the caller: of the first of ``kinds`` that has one
+    (one query for all kinds: ``ix_tasks_queue`` probes, then the few candidates ordered)."""
+    kind_order = case({k: i for i, k in enumerate(kinds)}, value=Task.kind)
     stmt = (select(Task)
-            .where(Task.project_id == project_id, Task.kind == kind, Task.status == S.available,
+            .where(Task.project_id == project_id, Task.kind.in_(kinds), Task.status == S.available,
                    Task.assignee_id == user_id)
-            .order_by(Task.priority.desc(), Task.id).limit(1).execution_options(populate_existing=True))
+            .order_by(kind_order, Task.priority.desc(), Task.id).limit(1)
+            .execution_options(populate_existing=True))
     if schema_id is not None:
         stmt = stmt.where(Task.schema_id == schema_id)
     return session.scalar(stmt)

@@ -196,17 +196,16 @@ def next_task(session: Session, access: ProjectAccess, data: TaskNextRequest) ->
     own = repository.in_hand(session, project_id, user_id, kinds, data.schema_id)
     if own is not None:
         return own
-    for kind in kinds:
-        for _ in range(3):  # an assigned task may change under us (reassigned, started): look again
-            assigned = repository.assigned_available(session, project_id, user_id, kind, data.schema_id)
-            if assigned is None:
-                break
-            started = repository.update_if_version(session, assigned.id, assigned.version,
-                                                   {"status": TaskStatus.in_progress})
-            if started is not None:
-                record(session, "task.started", project_id=project_id, actor_id=user_id,
-                       payload=event_payload(started, from_status=TaskStatus.available.value))
-                return started
+    for _ in range(3):  # an assigned task may change under us (reassigned, started): look again
+        assigned = repository.assigned_available(session, project_id, user_id, kinds, data.schema_id)
+        if assigned is None:
+            break
+        started = repository.update_if_version(session, assigned.id, assigned.version,
+                                               {"status": TaskStatus.in_progress})
+        if started is not None:
+            record(session, "task.started", project_id=project_id, actor_id=user_id,
+                   payload=event_payload(started, from_status=TaskStatus.available.value))
+            return started
     for kind in kinds:
         claimed = repository.claim(session, project_id, kind, data.schema_id, user_id)
         if claimed is not None:
