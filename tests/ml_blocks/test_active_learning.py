@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import MLProject
 from mldata import topic_texts
+from mlhelpers import MLProject
 
 from workflow_service.blocks.ml.active_learning import ActiveLearning, ActiveLearningConfig, choose, informativeness
 from workflow_service.blocks.ml.train import Train, TrainConfig

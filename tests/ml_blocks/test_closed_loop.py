@@ -145,11 +145,10 @@ def test_pre_label_review_train_predict_beats_zero_shot(platform: Platform) -> N
     assert "epoch 60/60" in steps["model"]["logs"]  # progress, shown while it trained
 
     # MLflow has the registered version, tagged with the snapshot of the data it saw
-    import mlflow
     from mlflow.tracking import MlflowClient
 
-    mlflow.set_tracking_uri(platform.env["GROUNDWORK_MLFLOW_TRACKING_URI"])
-    version = MlflowClient().get_model_version(model["registered_model"], "1")
+    uri = platform.env["GROUNDWORK_MLFLOW_TRACKING_URI"]
+    version = MlflowClient(tracking_uri=uri, registry_uri=uri).get_model_version(model["registered_model"], "1")
     assert json.loads(version.tags["groundwork.snapshot_id"]) == model["snapshot_id"]
 
     # predict pre-labelled everything no person labelled (the held-out set included), not the approved ones

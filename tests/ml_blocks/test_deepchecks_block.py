@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MLProject
 from mldata import split_halves, topic_texts
+from mlhelpers import MLProject
 
 from workflow_service.blocks.base import Item
 from workflow_service.blocks.ml.data_checks import Deepchecks, DeepchecksConfig

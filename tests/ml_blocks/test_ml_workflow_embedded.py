@@ -7,8 +7,8 @@ already there; both ML blocks run on the ``gpu`` queue, which the all-in-one exe
 from __future__ import annotations
 
 import pytest
-from conftest import TOPICS_SCHEMA
 from mldata import topic_texts
+from mlhelpers import TOPICS_SCHEMA
 
 from tests.workflow_service.wfplatform import Platform, wait_until
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import MLProject
 from mldata import split_halves, topic_texts, weather_texts
+from mlhelpers import MLProject
 
 from workflow_service.blocks.ml._mmd import mmd_test
 from workflow_service.blocks.ml.drift_check import DriftCheck, DriftCheckConfig

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import MLProject
 from mldata import png, topic_texts
+from mlhelpers import MLProject
 
 from workflow_service.blocks.ml.predict import Predict, PredictConfig
 from workflow_service.blocks.ml.train import Train, TrainConfig
@@ -47,6 +47,7 @@ def test_a_text_model_is_trained_tracked_registered_and_predicts(project: MLProj
     assert sum(map(sum, model["confusion_matrix"]["matrix"])) == 8
 
     mlflow.set_tracking_uri(mlflow_store)
+    mlflow.set_registry_uri(mlflow_store)
     client = MlflowClient()
     version = client.get_model_version(name, "1")
     assert json.loads(version.tags["groundwork.snapshot_id"]) == model["snapshot_id"]

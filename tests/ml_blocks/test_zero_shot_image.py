@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ANIMALS_SCHEMA, MLProject
 from mldata import png
+from mlhelpers import ANIMALS_SCHEMA, MLProject
 
 from workflow_service.blocks.ml.zero_shot_image import ZeroShotImage, ZeroShotImageConfig
 

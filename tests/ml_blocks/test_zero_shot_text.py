@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MLProject
 from mldata import topic_texts
+from mlhelpers import MLProject
 
 from workflow_service.blocks.base import Outputs
 from workflow_service.blocks.ml.zero_shot_text import ZeroShotText, ZeroShotTextConfig
