@@ -1,4 +1,4 @@
-"""``zero_shot_image`` with tiny random CLIP / OWL-ViT / OWLv2 models; ``train``'s linear probe; NLI zero-shot."""
+"""Tiny random models: ``zero_shot_image`` (CLIP, OWL-ViT, OWLv2), NLI zero-shot, linear probe and fine-tuning."""
 
 from __future__ import annotations
 
@@ -105,3 +105,25 @@ def test_nli_zero_shot_text(project: MLProject, tiny_models: dict[str, Path]) ->
     assert all(abs(sum(p) - 1) < 1e-3 for p in probs.values())
     with pytest.raises(ValueError, match="needs model_dir"):
         ZeroShotText(ZeroShotTextConfig(method="nli")).classifier(["a", "b"])
+
+
+def test_fine_tuning_a_text_encoder_saves_it_with_the_model(project: MLProject, tiny_models: dict[str, Path],
+                                                            mlflow_store: str) -> None:
+    from mldata import topic_texts
+
+    from workflow_service.blocks.ml.predict import Predict, PredictConfig
+    from workflow_service.blocks.ml.train import Train, TrainConfig
+
+    pairs = topic_texts(4, seed=13)
+    ids = project.upload_texts([t for t, _ in pairs])
+    for file_id, (_, label) in zip(ids, pairs, strict=True):
+        project.tag(file_id, label)
+    config = TrainConfig(method="finetune", encoder_dir=str(tiny_models["nli"]), epochs=2, val_fraction=0.25)
+    (model,) = Train(config).run_batch(project.items([]))
+    assert not isinstance(model, BaseException), model
+    assert (model["method"], model["train_files"], model["val_files"]) == ("finetune", 9, 3)
+    (new,) = project.upload_texts(["the fund bought government debt, and the bank cut its profit forecast."])
+    (out,) = Predict(PredictConfig()).run_batch(project.items([model, [new]]))
+    assert out.ports["labelled"] + out.ports["unsure"] == [new]
+    (tag,) = project.annotations(new)
+    assert tag["model_name"] == model["registered_model"] and tag["model_version"] == model["version"]
