@@ -124,7 +124,10 @@ class Relay:
 
     def _hold(self) -> None:
         if self._fence:  # PostgreSQL: no pool checkout (and its ping) per query, many times a second
-            self._held = self.engine.connect()
+            # Autocommit: each of the relay's statements is a transaction of its own anyway (the fence and
+            # the read each need a fresh snapshot, the mark is one UPDATE), without a BEGIN and a COMMIT
+            # round trip around every one.
+            self._held = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             outbox.tune_relay_connection(self._held)
 
     def _release_held(self) -> None:
