@@ -119,6 +119,17 @@ def read_slice(ctx: StepContext, *, query: str = "", dataset: str | None = None,
             client(ctx).project(ctx.project_id).snapshots.delete(ds.snapshot_id)
 
 
+def iter_slice(ctx: StepContext, *, query: str, kind: Literal["text", "image"], chunk: int = 1000
+               ) -> Iterator[list[dict[str, Any]]]:
+    """A query's files in chunks (memory stays bounded on large pools); the snapshot is deleted at the end."""
+    ds = _dataset(ctx, query=f"file.kind = '{kind}'" + (f" and ({query})" if query.strip() else ""))
+    try:
+        for start in range(0, len(ds), chunk):
+            yield list(ds.iter_positions(range(start, min(len(ds), start + chunk))))
+    finally:
+        client(ctx).project(ctx.project_id).snapshots.delete(ds.snapshot_id)
+
+
 def read_files(ctx: StepContext, ids: Sequence[int], *, decode: bool = True) -> list[dict[str, Any]]:
     """These files with their current annotations, in the order given (files that are gone are left out).
 

@@ -86,15 +86,20 @@ class ActiveLearning(Block[ActiveLearningConfig]):
         if not (self.config.registered_model or model_ref(args)):
             raise ValueError("no predictions in the input: pass predict's `predictions`, or name a model "
                              "(registered_model, or a train step's output) to score the files with")
+        import numpy as np
+
         classifier, name, version = load_classifier(self.config, args)
         found = data.schema(ctx, None)
-        if self.config.query is not None:
-            kind: Literal["text", "image"] = "text" if classifier.modality == "text" else "image"
-            items = data.read_slice(ctx, query=self.config.query, kind=kind, keep=False).items
-        else:
-            items = data.read_files(ctx, data.input_files(args))
-        pool = [i for i in items if i["kind"] == classifier.modality
-                and not (self.config.skip_human and data.tag_label(i, found.id) is not None)]
-        values = [(i.get("text") or "") if classifier.modality == "text" else i.get("image") for i in pool]
-        return ([int(i["file_id"]) for i in pool], classifier.predict_proba(values, self.config.batch_size),
-                f"{name} v{version}")
+        kind: Literal["text", "image"] = "text" if classifier.modality == "text" else "image"
+        chunks = (data.iter_slice(ctx, query=self.config.query, kind=kind) if self.config.query is not None
+                  else iter([data.read_files(ctx, data.input_files(args))]))
+        ids: list[int] = []
+        parts = []
+        for items in chunks:  # only the scores are kept: a large pool never sits in memory at once
+            pool = [i for i in items if i["kind"] == classifier.modality
+                    and not (self.config.skip_human and data.tag_label(i, found.id) is not None)]
+            values = [(i.get("text") or "") if classifier.modality == "text" else i.get("image") for i in pool]
+            ids += [int(i["file_id"]) for i in pool]
+            parts.append(classifier.predict_proba(values, self.config.batch_size))
+        probs = np.concatenate(parts) if parts else np.zeros((0, len(classifier.labels)), np.float32)
+        return ids, probs, f"{name} v{version}"

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workflow_service.blocks.base import Block, Item, Outputs, StepContext
 from workflow_service.blocks.ml import _data as data
-from workflow_service.blocks.ml._common import DEVICE, SCHEMA, predictions_port, split_by_score
+from workflow_service.blocks.ml._common import DEVICE, SCHEMA, bounded, predictions_port, split_by_score
 from workflow_service.blocks.ml._runtime import cached, need, pick_device
 
 if TYPE_CHECKING:
@@ -82,27 +82,40 @@ class Predict(Block[PredictConfig]):
         return [self._one(item.ctx, item.args) for item in items]  # a model per step: they may differ
 
     def _one(self, ctx: StepContext, args: list[Any]) -> Outputs:
+        import numpy as np
+
         classifier, name, version = load_classifier(self.config, args)
         found = data.schema(ctx, self.config.schema_name)
-        if self.config.query is not None:
-            kind: Literal["text", "image"] = "text" if classifier.modality == "text" else "image"
-            items = data.read_slice(ctx, query=self.config.query, kind=kind, keep=False).items
-        else:
-            items = data.read_files(ctx, data.input_files(args))
-        kind_ok = [i for i in items if i["kind"] == classifier.modality]
-        todo = [i for i in kind_ok if not (self.config.skip_human and data.tag_label(i, found.id) is not None)]
+        tag = data.ModelTag(name, version)
+        kind: Literal["text", "image"] = "text" if classifier.modality == "text" else "image"
+        chunks = (data.iter_slice(ctx, query=self.config.query, kind=kind) if self.config.query is not None
+                  else iter([data.read_files(ctx, data.input_files(args))]))
+        ids: list[int] = []
+        parts = []
+        seen = 0
+        for items in chunks:  # a large pool goes through in chunks: read, predict, write, forget
+            seen += len(items)
+            got, probs = self._chunk(ctx, classifier, found.id, items, tag)
+            ids += got
+            parts.append(probs)
+            ctx.progress(f"{len(ids)} of {seen} file(s) pre-labelled so far")
+        probs = np.concatenate(parts) if parts else np.zeros((0, len(classifier.labels)), np.float32)
+        scores = [float(p.max()) for p in probs]
+        confident, unsure = split_by_score(ids, scores, self.config.min_score)
+        ctx.log(f"{len(ids)} file(s) pre-labelled by {name} v{version} on {classifier.device}: {len(confident)} ≥ "
+                f"{self.config.min_score}, {len(unsure)} unsure; {seen - len(ids)} left alone (human-labelled "
+                "or another kind)")
+        return Outputs({"labelled": bounded(ctx, confident, "labelled"), "unsure": bounded(ctx, unsure, "unsure"),
+                        "predictions": predictions_port(classifier.labels, ids, probs, name, version)})
+
+    def _chunk(self, ctx: StepContext, classifier: Classifier, schema_id: int, items: list[dict[str, Any]],
+               tag: data.ModelTag) -> tuple[list[int], Any]:
+        todo = [i for i in items if i["kind"] == classifier.modality
+                and not (self.config.skip_human and data.tag_label(i, schema_id) is not None)]
         values = [(i.get("text") or "") if classifier.modality == "text" else i.get("image") for i in todo]
         probs = classifier.predict_proba(values, self.config.batch_size)
         ids = [int(i["file_id"]) for i in todo]
-        best = probs.argmax(1) if len(ids) else []
-        scores = [float(probs[r, b]) for r, b in enumerate(best)]
         labels = classifier.labels
-        tag = data.ModelTag(name, version)
-        data.write_tags(ctx, found.id, [(f, labels[int(b)], s) for f, b, s in zip(ids, best, scores, strict=True)],
-                        tag, replace=self.config.replace)
-        confident, unsure = split_by_score(ids, scores, self.config.min_score)
-        ctx.log(f"{len(ids)} file(s) pre-labelled by {name} v{version} on {classifier.device}: {len(confident)} ≥ "
-                f"{self.config.min_score}, {len(unsure)} unsure; {len(items) - len(ids)} left alone (human-labelled "
-                "or another kind)")
-        return Outputs({"labelled": confident, "unsure": unsure,
-                        "predictions": predictions_port(labels, ids, probs, name, version)})
+        data.write_tags(ctx, schema_id, [(f, labels[int(p.argmax())], float(p.max())) for f, p in
+                                         zip(ids, probs, strict=True)], tag, replace=self.config.replace)
+        return ids, probs
