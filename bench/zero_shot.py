@@ -7,7 +7,9 @@ Measured, interleaved batch by batch so both see the same machine load:
   it reads the label schema and the texts through the API, tokenizes, runs the encoder, scores the labels
   and writes 64 model tags with one bulk request — everything a worker does per micro-batch;
 - ``bare``: the encoder's forward pass alone on the same 64 texts, tokenized beforehand.
-``ratio`` = block items/s ÷ bare items/s (target ≥ 0.85 on CPU). The block's phases are timed too
+``ratio`` = block items/s ÷ bare items/s, the median over the batch pairs (target ≥ 0.85 on CPU): on a
+shared machine a load spike lands on one side of a pair, and the median shrugs it off;
+``ratio_of_totals`` is the same over all batches together. The block's phases are timed too
 (``read_ms``, ``model_ms``, ``write_ms`` per batch). With a CUDA GPU the same runs again on it
 (``gpu_*`` figures; the device name goes into ``machine``).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import sys
 import time
 from typing import Any
@@ -81,6 +84,7 @@ def measure(url: str, token: str, pid: int, ids: list[int], bodies: dict[int, st
     for k in phases:
         phases[k] = 0.0
     block_s = bare_s = 0.0
+    pairs: list[float] = []
     with c.progress() as bar:
         task = bar.add_task(f"zero-shot on {device}", total=len(batches))
         for batch, enc in zip(batches, tokenized, strict=True):
@@ -90,11 +94,12 @@ def measure(url: str, token: str, pid: int, ids: list[int], bodies: dict[int, st
             run_bare(enc)
             t2 = time.perf_counter()
             block_s, bare_s = block_s + t1 - t0, bare_s + t2 - t1
+            pairs.append((t2 - t1) / (t1 - t0))
             bar.advance(task)
     timed.restore()
     n = len(batches) * BATCH
     return {"block_items_per_s": round(n / block_s, 1), "bare_items_per_s": round(n / bare_s, 1),
-            "ratio": round(bare_s / block_s, 3), "items": n,
+            "ratio": round(statistics.median(pairs), 3), "ratio_of_totals": round(bare_s / block_s, 3), "items": n,
             **{f"{k}_ms": round(1000 * v / len(batches), 1) for k, v in phases.items()}}
 
 
@@ -125,7 +130,7 @@ class _TimedPhases:
 
 def main() -> None:
     args = c.parser(__doc__ or NAME).parse_args()
-    n = BATCH * (10 if args.quick else 50)
+    n = BATCH * (20 if args.quick else 100)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
