@@ -7,7 +7,6 @@ same model's earlier pre-labels of each file (the history keeps every version).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,20 +21,11 @@ from workflow_service.blocks.base import StepContext, file_ids_of
 
 IDS_PER_QUERY = 1000  # ids per `file.id in [...]` query (queries are at most 10,000 characters)
 WRITE_CHUNK = 2000  # files per bulk write (the endpoint takes up to 10,000 annotations)
-_clients: dict[tuple[str, str | None], Client] = {}
-_lock = threading.Lock()
 
 
 def client(ctx: StepContext) -> Client:
     """The SDK client of the worker's backend connection (its API URL and service token)."""
-    sdk = getattr(ctx.api, "client", None)
-    if isinstance(sdk, Client):
-        return sdk
-    key = (str(getattr(ctx.api, "base_url")), getattr(ctx.api, "token", None))  # noqa: B009 (older BackendAPI)
-    with _lock:
-        if key not in _clients:
-            _clients[key] = Client(key[0], key[1], timeout=120.0, max_retries=5)
-        return _clients[key]
+    return ctx.api.client
 
 
 def schema(ctx: StepContext, name: str | None) -> LabelSchema:
