@@ -74,7 +74,8 @@ def measure(url: str, token: str, pid: int, ids: list[int], bodies: dict[int, st
     sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
 
     def run_bare(enc: dict[str, Any]) -> None:
-        with torch.inference_mode():
+        # the same precision as the block (float16 autocast on a GPU), so the ratio is the block's overhead
+        with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16, enabled=device.startswith("cuda")):
             encoder.model(**enc)
         sync()
 
