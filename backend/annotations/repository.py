@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, cast
@@ -93,19 +94,36 @@ def insert_one(session: Session, head: dict[str, Any]) -> Annotation:
     return stored
 
 
-def insert_new(session: Session, heads: Sequence[dict[str, Any]]) -> None:
-    """Insert new annotations: their head rows (all with the same keys) and version 1 of each, from the head."""
-    if not heads:
+def insert_new(session: Session, heads: Iterable[dict[str, Any]], *, expected: int) -> None:
+    """Insert new annotations: their head rows (all with the same keys) and version 1 of each, from the head.
+
+    ``heads`` may be a generator that validates as it goes (about ``expected`` rows): on PostgreSQL the
+    rows stream into one COPY as they come, so the database works while the rest is being produced; an
+    exception from the generator aborts the COPY and propagates.
+    """
+    if not _use_copy(session, expected):
+        rows = list(heads)
+        if rows:
+            session.execute(insert(_HEADS), rows)
+            session.execute(insert(_VERSIONS), [{v: h[k] for v, k in _FIRST_VERSION.items()} for h in rows])
         return
-    if _use_copy(session, len(heads)):
-        names = list(heads[0])
-        _copy(session, _HEADS, names, map(itemgetter(*names), heads), {})
-        # The first versions are copies of the heads just written: PostgreSQL makes them from those rows
-        # (one statement, ids passed as one array) rather than the server encoding and sending them twice.
-        session.execute(_FIRST_VERSIONS_FROM_HEADS, {"ids": [h["id"] for h in heads]})
-    else:
-        session.execute(insert(_HEADS), list(heads))
-        session.execute(insert(_VERSIONS), [{v: h[k] for v, k in _FIRST_VERSION.items()} for h in heads])
+    stream = iter(heads)
+    first = next(stream, None)
+    if first is None:
+        return
+    names = list(first)
+    ids: list[uuid.UUID] = []
+
+    def rows_of(all_heads: Iterable[dict[str, Any]]) -> Iterator[Sequence[Any]]:
+        pick = itemgetter(*names)
+        for h in all_heads:
+            ids.append(h["id"])
+            yield pick(h)
+
+    _copy(session, _HEADS, names, rows_of(itertools.chain((first,), stream)), {})
+    # The first versions are copies of the heads just written: PostgreSQL makes them from those rows
+    # (one statement, ids passed as one array) rather than the server encoding and sending them twice.
+    session.execute(_FIRST_VERSIONS_FROM_HEADS, {"ids": ids})
 
 
 # Version-row column -> the head-row key it is copied from, for an annotation's first version.

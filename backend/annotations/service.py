@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,17 +41,27 @@ class _Specs:
     def __init__(self, session: Session, project_id: int) -> None:
         self.session, self.project_id = session, project_id
         self._cache: dict[int, SchemaSpec] = {}
+        self._missing: set[int] = set()
 
     def get(self, schema_id: int | None, where: str) -> SchemaSpec:
         if schema_id is None:
             raise ValidationFailed("schema_id is required", field=f"{where}.schema_id")
         spec = self._cache.get(schema_id)
         if spec is None:
+            if schema_id in self._missing:  # known already: no query (a bulk write may be mid-stream)
+                raise ValidationFailed(f"no label schema {schema_id} in this project", field=f"{where}.schema_id")
             spec = SchemaSpec.current(self.session, self.project_id, schema_id)
             if spec is None:
+                self._missing.add(schema_id)
                 raise ValidationFailed(f"no label schema {schema_id} in this project", field=f"{where}.schema_id")
             self._cache[schema_id] = spec
         return spec
+
+    def preload(self, schema_id: int | None, where: str) -> None:
+        """Load a schema now (an unknown one is only noted: ``get`` reports it where it is used)."""
+        if schema_id is not None:
+            with contextlib.suppress(ValidationFailed):
+                self.get(schema_id, where)
 
 
 def _visible_file(session: Session, access: ProjectAccess, file_id: int, *, write: bool) -> FileShape:
@@ -219,10 +230,14 @@ def check_file_visible(session: Session, access: ProjectAccess, file_id: int) ->
 
 def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_annotations: int, *,
                rejected: list[tuple[int, int, ValidationFailed]] | None = None) -> BulkResult:
-    """Append or replace the annotations of many files; all validated before anything is written.
+    """Append or replace the annotations of many files; nothing is stored unless all of them are valid.
 
     With ``rejected`` (imports), an annotation that fails the schema or file checks is left out and
     noted there as (file index, annotation index, error) instead of failing the whole write.
+    The annotations are validated as they stream into the database (on PostgreSQL one COPY, which the
+    database works through while the rest is still being checked); an invalid one aborts the write,
+    and the request's transaction rolls back what was sent. What needs a query (files, schemas,
+    client-chosen ids) is settled before the stream starts.
     """
     total = sum(len(f.annotations) for f in data.files)
     if total > max_annotations:
@@ -230,45 +245,64 @@ def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_ann
                                field="body.files")
     files = repo.file_shapes(session, access.project.id, (f.file_id for f in data.files))
     specs = _Specs(session, access.project.id)
+    _settle_before_stream(session, data, files, specs)
     now, user_id = utcnow(), access.user.id
+    olds = _replace(session, data, [f.file_id for f in data.files], user_id, now) if data.mode == "replace" else []
     heads: list[dict[str, Any]] = []
-    ids: dict[int, list[uuid.UUID]] = {}
+    ids: dict[int, list[uuid.UUID]] = {f.file_id: [] for f in data.files}
+    extra = {"project_id": access.project.id, "version": 1, "deleted": False, "created_by_id": user_id,
+             "updated_by_id": user_id, "created_at": now, "updated_at": now}
+
+    def validated() -> Iterator[dict[str, Any]]:
+        for i, item in enumerate(data.files):
+            file, file_ids = files[item.file_id], ids[item.file_id]
+            for j, ann in enumerate(item.annotations):
+                where = f"body.files.{i}.annotations.{j}"
+                try:
+                    head = _content(ann, specs.get(ann.schema_id or data.schema_id, where), file, where)
+                except ValidationFailed as exc:
+                    if rejected is None:
+                        raise
+                    rejected.append((i, j, exc))
+                    continue
+                aid = ann.id or uuid7()
+                file_ids.append(aid)
+                head["id"] = aid
+                head.update(extra)
+                heads.append(head)
+                yield head
+
+    repo.insert_new(session, validated(), expected=total)
+    # one upsert for removed and added: count rows are locked in key order, so concurrent writers cannot deadlock
+    label_counts.apply(session, added=heads, removed=olds)
+    record(session, "annotations.bulk_written", project_id=access.project.id, actor_id=user_id,
+           payload={"file_ids": list(ids), "created": len(heads), "replaced": len(olds), "mode": data.mode})
+    return BulkResult(files=len(ids), created=len(heads), replaced=len(olds), annotation_ids=ids)
+
+
+def _settle_before_stream(session: Session, data: BulkWrite, files: dict[int, FileShape], specs: _Specs) -> None:
+    """Check what needs the database before any row streams: the files, each schema (loaded once; an
+    unknown one is reported at the first annotation naming it) and client-chosen ids (unique, unused)."""
+    first_use: dict[int | None, str] = {}
     chosen: dict[uuid.UUID, str] = {}  # client-chosen ids -> where they were given
     for i, item in enumerate(data.files):
-        file = files.get(item.file_id)
-        if file is None:
+        if item.file_id not in files:
             raise ValidationFailed(f"no file {item.file_id} in this project", field=f"body.files.{i}.file_id")
-        ids[item.file_id] = []
         for j, ann in enumerate(item.annotations):
-            where = f"body.files.{i}.annotations.{j}"
-            try:
-                head = _content(ann, specs.get(ann.schema_id or data.schema_id, where), file, where)
-            except ValidationFailed as exc:
-                if rejected is None:
-                    raise
-                rejected.append((i, j, exc))
-                continue
+            schema_id = ann.schema_id or data.schema_id
+            if schema_id not in first_use:
+                first_use[schema_id] = f"body.files.{i}.annotations.{j}"
             if ann.id is not None:
+                where = f"body.files.{i}.annotations.{j}.id"
                 if ann.id in chosen:
-                    raise ValidationFailed(f"annotation id {ann.id} is given twice", field=f"{where}.id")
-                chosen[ann.id] = f"{where}.id"
-            aid = ann.id or uuid7()
-            ids[item.file_id].append(aid)
-            head.update(project_id=access.project.id, id=aid, version=1, deleted=False, created_by_id=user_id,
-                        updated_by_id=user_id, created_at=now, updated_at=now)
-            heads.append(head)
+                    raise ValidationFailed(f"annotation id {ann.id} is given twice", field=where)
+                chosen[ann.id] = where
+    for schema_id, where in first_use.items():
+        specs.preload(schema_id, where)
     taken = repo.existing_ids(session, chosen) if chosen else set()
     if taken:
         first = next(a for a in chosen if a in taken)
         raise ValidationFailed("an annotation with this id already exists", field=chosen[first])
-    olds = _replace(session, data, [f.file_id for f in data.files], user_id, now) if data.mode == "replace" else []
-    replaced = len(olds)
-    repo.insert_new(session, heads)
-    # one upsert for removed and added: count rows are locked in key order, so concurrent writers cannot deadlock
-    label_counts.apply(session, added=heads, removed=olds)
-    record(session, "annotations.bulk_written", project_id=access.project.id, actor_id=user_id,
-           payload={"file_ids": list(ids), "created": len(heads), "replaced": replaced, "mode": data.mode})
-    return BulkResult(files=len(ids), created=len(heads), replaced=replaced, annotation_ids=ids)
 
 
 def _replace(session: Session, data: BulkWrite, file_ids: list[int], user_id: int,

@@ -58,6 +58,31 @@ def test_one_bad_annotation_rejects_the_whole_request(team: Team, app: FastAPI, 
     assert unknown.status_code == 422 and unknown.json()["error"]["fields"][0]["field"] == "body.files.0.file_id"
 
 
+def test_a_bad_annotation_deep_in_a_big_write_stores_nothing(team: Team, app: FastAPI, engine: Engine) -> None:
+    # Big enough to stream (PostgreSQL: one COPY that the bad row aborts half-way); nothing may stay behind.
+    base, schema_id, files = _setup(team, app, 3)
+    bad = _boxes(200)
+    bad[150]["geometry"] = {"x": 95, "y": 0, "w": 10, "h": 10}
+    body = {"schema_id": schema_id, "mode": "replace",
+            "files": [{"file_id": files[0], "annotations": _boxes(200)}, {"file_id": files[1], "annotations": bad}]}
+    assert team.editor.client.post(f"{base}/annotations/bulk", json={
+        "schema_id": schema_id, "files": [{"file_id": files[1], "annotations": _boxes(2)}]}).status_code == 200
+    res = team.editor.client.post(f"{base}/annotations/bulk", json=body)
+    assert res.status_code == 422
+    assert res.json()["error"]["fields"][0]["field"] == "body.files.1.annotations.150.geometry.w"
+    assert count_rows(engine) == (2, 2)  # the earlier write alone: no new head, no tombstone
+    with_unknown_schema = {"files": [{"file_id": files[2], "annotations": [
+        *_boxes(150), {**_boxes(1)[0], "schema_id": 999_999}]}], "schema_id": schema_id}
+    res = team.editor.client.post(f"{base}/annotations/bulk", json=with_unknown_schema)
+    assert res.status_code == 422
+    assert res.json()["error"]["fields"][0]["field"] == "body.files.0.annotations.150.schema_id"
+    assert count_rows(engine) == (2, 2)
+    ok = team.editor.client.post(f"{base}/annotations/bulk", json={
+        "schema_id": schema_id, "files": [{"file_id": f, "annotations": _boxes(200)} for f in files]})
+    assert ok.status_code == 200 and ok.json()["created"] == 600
+    assert count_rows(engine) == (602, 602)
+
+
 def test_replace_swaps_one_models_prelabels_and_keeps_the_rest(team: Team, app: FastAPI, engine: Engine) -> None:
     base, schema_id, files = _setup(team, app, 2)
     api = team.editor.client
