@@ -31,7 +31,9 @@ class Annotation(Base):
     __table_args__ = (Index("ix_annotations_file_live", "file_id", "deleted"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
-    project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    # No key on the project: the file's (below) already ties the head to the project and cascades its deletion;
+    # each key costs a check on every insert (see migration b6headkeys01).
+    project_id: Mapped[int] = mapped_column(BigId, index=True)
     file_id: Mapped[int] = mapped_column(BigId, ForeignKey("files.id", ondelete="CASCADE"))
     schema_id: Mapped[int] = mapped_column(BigId, ForeignKey("label_schemas.id", ondelete="CASCADE"))
     label_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("labels.id", ondelete="CASCADE"), index=True)
@@ -44,8 +46,9 @@ class Annotation(Base):
     score: Mapped[float | None] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer, default=1)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
-    updated_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    # Provenance, as recorded (users are never deleted, only deactivated): no keys to check on every insert.
+    created_by_id: Mapped[int | None] = mapped_column(BigId)
+    updated_by_id: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
