@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, Connection, any_, bindparam, select, text, up
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from backend.events.models import Event
+from backend.events.repository import OUTBOX_CHANNEL
 
 _COLUMNS = (Event.id, Event.type, Event.project_id, Event.actor_id, Event.occurred_at, Event.payload,
             Event.schema_version)
@@ -38,6 +39,7 @@ def tune_relay_connection(conn: Connection) -> None:
     """
     conn.execute(text("SET synchronous_commit = off"))
     conn.execute(text("SET enable_bitmapscan = off"))
+    conn.execute(text(f"LISTEN {OUTBOX_CHANNEL}"))  # commits that wrote events notify (see events.repository)
     conn.commit()
 
 

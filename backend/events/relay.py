@@ -10,6 +10,9 @@ One loop, inside ``groundwork serve`` or alone as ``groundwork relay``:
 A relay killed between 3 and 4 publishes that batch again when it (or another) resumes: delivery is
 at least once, in order, and consumers drop duplicates by event id. While the broker is away the
 relay backs off (exponential, with jitter), reconnects and catches up from the outbox.
+Between batches an idle relay waits for news of a commit that wrote events — on PostgreSQL a NOTIFY
+on ``OUTBOX_CHANNEL`` from any process, else this process's own commits (``wake``) — and looks anyway
+at least every ``IDLE_POLL_CAP_S``.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import kombu
+import psycopg
 from groundwork.events.envelope import EventMessage
 from groundwork.events.transport import connection_for
 from sqlalchemy import Connection, Engine
@@ -101,6 +106,7 @@ class Relay:
                         if not self.leadership.held():
                             log.warning("relay: lost the relay lock; waiting to take it again")
                             return
+                    self._forget_notifications()  # this batch reads whatever they announced
                     count = self.relay_batch(publisher)
                     failures = 0
                     if count:  # a full batch: go straight on; a partial one: gather the trickle a moment
@@ -109,8 +115,7 @@ class Relay:
                             stop.wait(BATCH_LINGER_S)
                     else:  # idle: poll less and less often (up to IDLE_POLL_CAP_S), so a quiet server rests
                         idle += 1
-                        if OUTBOX_WRITTEN.wait(min(self.poll_interval_s * 2 ** min(idle - 1, 8), IDLE_POLL_CAP_S)):
-                            OUTBOX_WRITTEN.clear()  # a commit in this process wrote events: look now
+                        self._wait_for_events(min(self.poll_interval_s * 2 ** min(idle - 1, 8), IDLE_POLL_CAP_S))
             except Exception as exc:
                 failures += 1
                 self.stats.broker_failures += 1
@@ -121,6 +126,27 @@ class Relay:
                 self._release_held()
                 if publisher is not None:
                     publisher.close()
+
+    def _wait_for_events(self, timeout: float) -> None:
+        """Wait up to ``timeout`` for a commit that wrote events: announced by NOTIFY on PostgreSQL (from any
+        process), else by this process's own commits (``OUTBOX_WRITTEN``)."""
+        listener = self._listener()
+        if listener is not None:
+            for _ in listener.notifies(timeout=timeout, stop_after=1):
+                break
+        elif OUTBOX_WRITTEN.wait(timeout):
+            OUTBOX_WRITTEN.clear()
+
+    def _forget_notifications(self) -> None:
+        """Drop the notifications received so far (the batch about to run reads their events)."""
+        listener = self._listener()
+        if listener is not None:
+            for _ in listener.notifies(timeout=0):
+                pass
+
+    def _listener(self) -> psycopg.Connection[Any] | None:
+        """The held connection's psycopg connection, which LISTENs on the outbox channel (PostgreSQL)."""
+        return None if self._held is None else cast(psycopg.Connection[Any], self._held.connection.driver_connection)
 
     def _hold(self) -> None:
         if self._fence:  # PostgreSQL: no pool checkout (and its ping) per query, many times a second

@@ -25,13 +25,18 @@ class EventRow(NamedTuple):
     schema_version: int
 
 
+#: The channel a transaction that wrote events notifies on commit (PostgreSQL): relays in any process
+#: wake at once instead of finding the events at their next poll.
+OUTBOX_CHANNEL = "groundwork_outbox"
+
 # One statement for any number of events: the rows go as one JSON array (encoded in C; an executemany
 # costs ~15 µs of client CPU per row, arrays of strings even more to escape), unpacked in order so that
-# ids follow the order given.
+# ids follow the order given. The same statement queues the NOTIFY (PostgreSQL sends it on commit only).
 _PG_INSERT = text(
+    "WITH wake AS (SELECT pg_notify(:channel, '')) "
     "INSERT INTO events (type, project_id, actor_id, occurred_at, payload, schema_version) "
     "SELECT r->>0, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::timestamptz, r->4, (r->>5)::integer "
-    "FROM jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS e(r, n) ORDER BY n")
+    "FROM jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS e(r, n), wake ORDER BY n")
 
 
 def insert_events(session: Session, rows: list[EventRow]) -> None:
@@ -40,7 +45,7 @@ def insert_events(session: Session, rows: list[EventRow]) -> None:
         times: dict[datetime, str] = {}  # rows recorded together share one timestamp: format it once
         doc = [(r.type, r.project_id, r.actor_id, times.get(r.occurred_at) or times.setdefault(
             r.occurred_at, r.occurred_at.isoformat()), r.payload, r.schema_version) for r in rows]
-        session.execute(_PG_INSERT, {"rows": json.dumps(doc)})
+        session.execute(_PG_INSERT, {"rows": json.dumps(doc), "channel": OUTBOX_CHANNEL})
     else:
         session.execute(insert(_EVENTS), [r._asdict() for r in rows])
 

@@ -1,7 +1,9 @@
 """Wakes the in-process relay the moment a transaction that recorded events commits.
 
 An idle relay polls less and less often to rest; without this, the first event after a quiet spell
-would wait up to one idle poll. A relay in another process still finds events by polling.
+would wait up to one idle poll. On PostgreSQL the relay listens for the NOTIFY that every transaction
+writing events sends on commit (``events.repository.OUTBOX_CHANNEL``), which also reaches relays in
+other processes; this in-process signal serves SQLite.
 """
 
 from __future__ import annotations
