@@ -67,7 +67,7 @@ def update_workflow(workflow_id: WorkflowId, body: WorkflowUpdate, access: Workf
     return service.detail(session, *service.update(session, access, workflow_id, body))
 
 
-@router.patch(_ONE, response_model=WorkflowDetail, summary="Enable or disable a workflow")
+@router.patch(_ONE, response_model=WorkflowDetail, summary="Enable or disable a workflow, or store its canvas layout")
 def patch_workflow(workflow_id: WorkflowId, body: WorkflowPatch, access: WorkflowAdmin,
                    session: SessionDep) -> WorkflowDetail:
     return service.detail(session, *service.patch(session, access, workflow_id, body))

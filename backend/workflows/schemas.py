@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from backend.auth.schemas import StrictInput
 from backend.workflows.models import RunStatus, SourceFormat
@@ -24,6 +24,20 @@ workflow:
 """
 
 
+MAX_LAYOUT_NODES = 2_000
+
+
+class Position(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    x: float = Field(allow_inf_nan=False, ge=-1e7, le=1e7)
+    y: float = Field(allow_inf_nan=False, ge=-1e7, le=1e7)
+
+
+Layout = Annotated[dict[Annotated[str, StringConstraints(min_length=1, max_length=200)], Position],
+                   Field(max_length=MAX_LAYOUT_NODES,
+                         description="where the builder's canvas places each value, by value name (not versioned)")]
+
+
 class _SourceInput(BaseModel):
     # Not StrictInput: that strips whitespace, and a source is stored exactly as submitted (its
     # line and column numbers must stay those the author sees).
@@ -35,10 +49,12 @@ class _SourceInput(BaseModel):
 
 class WorkflowCreate(_SourceInput):
     enabled: bool = True
+    layout: Layout | None = None
 
 
 class WorkflowUpdate(_SourceInput):
     """A new definition: a new version (none when the source is the current one, unchanged)."""
+    layout: Layout | None = Field(default=None, description="the canvas layout; null: keep the stored one")
 
 
 class WorkflowValidate(_SourceInput):
@@ -46,8 +62,17 @@ class WorkflowValidate(_SourceInput):
 
 
 class WorkflowPatch(StrictInput):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"enabled": False}]})
-    enabled: bool
+    """Enable or disable a workflow, or move its nodes on the canvas (neither makes a version)."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enabled": False},
+                                                              {"layout": {"out": {"x": 250, "y": 130}}}]})
+    enabled: bool | None = None
+    layout: Layout | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> WorkflowPatch:
+        if self.enabled is None and self.layout is None:
+            raise ValueError("give `enabled`, `layout` or both")
+        return self
 
 
 class WorkflowValidated(BaseModel):
@@ -79,6 +104,7 @@ class WorkflowDetail(WorkflowRead):
     source: str
     format: SourceFormat
     definition: dict[str, Any] = Field(description="the validated definition (defaults filled in)")
+    layout: dict[str, Position] = Field(description="where the builder's canvas places each value")
 
 
 class VersionRead(BaseModel):

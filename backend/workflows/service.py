@@ -21,6 +21,7 @@ from backend.workflows.models import RunStatus, TriggerKind, Workflow, WorkflowR
 from backend.workflows.run_schemas import RunTrigger, ServiceWorkflow
 from backend.workflows.schemas import (
     LastRun,
+    Layout,
     WorkflowCreate,
     WorkflowDetail,
     WorkflowDiff,
@@ -53,7 +54,11 @@ def detail(session: Session, workflow: Workflow, version: WorkflowVersion) -> Wo
     """A workflow with its current source and definition."""
     last = repository.last_runs(session, [workflow.id]).get(workflow.id)
     return WorkflowDetail(**read(workflow, version, last).model_dump(), source=version.source,
-                          format=version.format, definition=version.definition)
+                          format=version.format, definition=version.definition, layout=workflow.layout or {})
+
+
+def _layout(layout: Layout | None) -> dict[str, Any]:
+    return {name: p.model_dump() for name, p in (layout or {}).items()}
 
 
 def get(session: Session, access: ProjectAccess, workflow_id: int, *, lock: bool = False) -> Current:
@@ -105,7 +110,8 @@ def create(session: Session, access: ProjectAccess, data: WorkflowCreate) -> Cur
         raise _name_conflict(checked.name)
     definition = checked.validated.definition
     workflow = Workflow(project_id=access.project.id, name=checked.name, description=definition.description,
-                        enabled=data.enabled, current_version=1, created_by_id=access.user.id)
+                        enabled=data.enabled, current_version=1, created_by_id=access.user.id,
+                        layout=_layout(data.layout))
     session.add(workflow)
     _flush_unique(session, checked.name)
     version = _add_version(session, workflow, 1, data.source, checked, access.user.id)
@@ -118,7 +124,10 @@ def create(session: Session, access: ProjectAccess, data: WorkflowCreate) -> Cur
 def update(session: Session, access: ProjectAccess, workflow_id: int, data: WorkflowUpdate) -> Current:
     """A new version (none when the source is unchanged); 422 when invalid, 409 when the new name is taken."""
     workflow, current = get(session, access, workflow_id, lock=True)
+    if data.layout is not None:
+        workflow.layout = _layout(data.layout)
     if data.source == current.source and data.format in (None, current.format):
+        session.flush()
         return workflow, current
     checked = check(session, access.project.id, data.source, data.format)
     changed = ["definition"]
@@ -139,9 +148,12 @@ def update(session: Session, access: ProjectAccess, workflow_id: int, data: Work
 
 
 def patch(session: Session, access: ProjectAccess, workflow_id: int, data: WorkflowPatch) -> Current:
-    """Enable or disable a workflow (a disabled one starts no runs)."""
+    """Enable or disable a workflow (a disabled one starts no runs), or store its canvas layout."""
     workflow, current = get(session, access, workflow_id, lock=True)
-    if workflow.enabled != data.enabled:
+    if data.layout is not None:
+        workflow.layout = _layout(data.layout)
+        session.flush()
+    if data.enabled is not None and workflow.enabled != data.enabled:
         workflow.enabled = data.enabled
         workflow.updated_at = utcnow()
         session.flush()

@@ -102,4 +102,30 @@ test("build a two-block workflow on the canvas, save it, run it, see the run suc
   await expect(yaml).not.toHaveValue(/coco/);
   await page.getByRole("button", { name: "Save new version" }).click();
   await expect(page.getByTestId("builder-status")).toHaveText("Saved as version 2");
+
+  // Where a node is put is kept with the workflow (no new version) and comes back after a reload.
+  // Positions are compared in units of the (unmoved) distance from `in` to `route`: the view fits the
+  // nodes again on load, so the zoom may differ.
+  const placed = async () => {
+    const [a, r, b] = await Promise.all(["node-in", "node-route", "node-out"].map(async (id) => (await page.getByTestId(id).boundingBox())!));
+    const unit = r!.x - a!.x;
+    return { x: (b!.x - a!.x) / unit, y: (b!.y - a!.y) / unit };
+  };
+  const before = await placed();
+  const box = (await page.getByTestId("node-out").boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 8);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + 8 + 90, { steps: 8 });
+  await page.mouse.up();
+  await expect(page.getByTestId("builder-status")).toHaveText("Layout not saved");
+  const moved = await placed();
+  expect(Math.abs(moved.y - before.y)).toBeGreaterThan(0.2);
+  await page.getByRole("button", { name: "Save layout" }).click();
+  await expect(page.getByTestId("builder-status")).toHaveText("Saved as version 2");
+  await page.reload();
+  await expect(page.getByTestId("node-out")).toBeVisible();
+  await expect(page.getByTestId("builder-status")).toHaveText("Saved as version 2");
+  const after = await placed();
+  expect(Math.abs(after.x - moved.x)).toBeLessThan(0.02);
+  expect(Math.abs(after.y - moved.y)).toBeLessThan(0.02);
 });

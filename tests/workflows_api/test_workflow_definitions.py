@@ -119,6 +119,41 @@ def test_enable_and_disable(team: Team, make_workflow: Make, engine: Engine) -> 
     assert changes == [(False, ["enabled"]), (True, ["enabled"])]
 
 
+def test_canvas_layout_is_kept_without_making_versions(team: Team, make_workflow: Make, engine: Engine) -> None:
+    wf = make_workflow(REVIEW_TEXTS)
+    assert wf["layout"] == {}
+    url = f"{API}/projects/{team.project_id}/workflows/{wf['id']}"
+    moved = {"reviewed": {"x": 250.5, "y": -130.0}, "out": {"x": 500.0, "y": 0.0}}
+    r = team.admin.client.patch(url, json={"layout": moved})
+    assert r.status_code == 200, r.text
+    assert r.json()["layout"] == moved and r.json()["current_version"] == 1 and r.json()["enabled"] is True
+    # saving the same source with a layout stores the layout and still makes no version
+    again = {"out": {"x": 1.0, "y": 2.0}}
+    r = team.admin.client.put(url, json={"source": REVIEW_TEXTS, "layout": again})
+    assert r.status_code == 200 and r.json()["current_version"] == 1
+    assert team.viewer.client.get(url).json()["layout"] == again
+    # a new source without a layout keeps the stored one
+    changed = REVIEW_TEXTS.replace("kind: review", "kind: annotate")
+    r = team.admin.client.put(url, json={"source": changed})
+    assert r.json()["current_version"] == 2 and r.json()["layout"] == again
+    assert events_of(engine, "workflow.updated")[-1][1]["changed"] == ["definition"]
+
+
+def test_bad_layouts_are_refused_and_change_nothing(team: Team, make_workflow: Make) -> None:
+    wf = make_workflow(REVIEW_TEXTS)
+    url = f"{API}/projects/{team.project_id}/workflows/{wf['id']}"
+    for body, field in [({"layout": {"out": {"x": 1}}}, "y"),
+                        ({"layout": {"out": {"x": "left", "y": 0}}}, "x"),
+                        ({"layout": {"out": {"x": 1e300, "y": 0}}}, "x"),
+                        ({"layout": {"": {"x": 0, "y": 0}}}, "layout"),
+                        ({}, "body")]:
+        r = team.admin.client.patch(url, json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert field in json.dumps(r.json()), (body, r.json())
+    assert team.editor.client.patch(url, json={"layout": {"out": {"x": 0, "y": 0}}}).status_code == 403
+    assert team.admin.client.get(url).json()["layout"] == {}
+
+
 def test_delete_removes_versions_and_runs(team: Team, make_workflow: Make, engine: Engine) -> None:
     wf = make_workflow(REVIEW_TEXTS)
     url = f"{API}/projects/{team.project_id}/workflows/{wf['id']}"

@@ -1264,7 +1264,7 @@ export interface paths {
         delete: operations["delete_workflow_api_v1_projects__project_id__workflows__workflow_id__delete"];
         options?: never;
         head?: never;
-        /** Enable or disable a workflow */
+        /** Enable or disable a workflow, or store its canvas layout */
         patch: operations["patch_workflow_api_v1_projects__project_id__workflows__workflow_id__patch"];
         trace?: never;
     };
@@ -3395,6 +3395,13 @@ export interface components {
              */
             type?: string;
         };
+        /** Position */
+        Position: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+        };
         /** Progress */
         Progress: {
             /** Done */
@@ -5123,6 +5130,10 @@ export interface components {
             enabled?: boolean;
             /** @description null: JSON if it starts with '{', else YAML */
             format?: components["schemas"]["SourceFormat"] | null;
+            /** Layout */
+            layout?: {
+                [key: string]: components["schemas"]["Position"];
+            } | null;
             /**
              * Source
              * @description the definition, YAML or JSON
@@ -5153,6 +5164,13 @@ export interface components {
             /** Id */
             id: number;
             last_run: components["schemas"]["LastRun"] | null;
+            /**
+             * Layout
+             * @description where the builder's canvas places each value
+             */
+            layout: {
+                [key: string]: components["schemas"]["Position"];
+            };
             /** Name */
             name: string;
             /** Project Id */
@@ -5186,13 +5204,26 @@ export interface components {
         };
         /**
          * WorkflowPatch
+         * @description Enable or disable a workflow, or move its nodes on the canvas (neither makes a version).
          * @example {
          *       "enabled": false
+         *     }
+         * @example {
+         *       "layout": {
+         *         "out": {
+         *           "x": 250,
+         *           "y": 130
+         *         }
+         *       }
          *     }
          */
         WorkflowPatch: {
             /** Enabled */
-            enabled: boolean;
+            enabled?: boolean | null;
+            /** Layout */
+            layout?: {
+                [key: string]: components["schemas"]["Position"];
+            } | null;
         };
         /** WorkflowRead */
         WorkflowRead: {
@@ -5365,6 +5396,13 @@ export interface components {
         WorkflowUpdate: {
             /** @description null: JSON if it starts with '{', else YAML */
             format?: components["schemas"]["SourceFormat"] | null;
+            /**
+             * Layout
+             * @description the canvas layout; null: keep the stored one
+             */
+            layout?: {
+                [key: string]: components["schemas"]["Position"];
+            } | null;
             /**
              * Source
              * @description the definition, YAML or JSON

@@ -14,7 +14,7 @@ import {
 } from "./api";
 import { FlowCanvas } from "./FlowCanvas";
 import { Inspector } from "./Inspector";
-import { addBlock, freshName } from "./model";
+import { addBlock, freshName, placedLayout, sameLayout } from "./model";
 import { Palette } from "./Palette";
 import { RunsPanel } from "./RunsPanel";
 import { TEMPLATE, useBuilder } from "./useBuilder";
@@ -43,7 +43,7 @@ interface BuilderProps {
 
 function Builder({ projectId, saved, blocks, role }: BuilderProps) {
   const navigate = useNavigate();
-  const builder = useBuilder(projectId, saved?.source ?? TEMPLATE);
+  const builder = useBuilder(projectId, saved?.source ?? TEMPLATE, saved?.layout);
   const byslug = useMemo(() => new Map(blocks.map((b) => [b.slug, b])), [blocks]);
   const save = useSaveWorkflow(projectId);
   const run = useTriggerRun(projectId);
@@ -55,7 +55,10 @@ function Builder({ projectId, saved, blocks, role }: BuilderProps) {
   const isAdmin = role === "admin";
   const canRun = isAdmin || role === "editor";
   const readOnly = !isAdmin;
-  const dirty = saved === null || builder.source !== saved.source;
+  const sourceDirty = saved === null || builder.source !== saved.source;
+  const savedLayout = useMemo(() => placedLayout(builder.graph, new Map(Object.entries(saved?.layout ?? {}))), [builder.graph, saved]);
+  const layoutDirty = !sameLayout(builder.layout, savedLayout);
+  const dirty = sourceDirty || layoutDirty;
   const manual = (saved?.triggers ?? []).some((t) => t.manual === true);
   const { undo, redo } = builder;
 
@@ -78,7 +81,7 @@ function Builder({ projectId, saved, blocks, role }: BuilderProps) {
   }
 
   function onSave() {
-    save.mutate({ id: saved?.id ?? null, source: builder.source }, {
+    save.mutate({ id: saved?.id ?? null, source: builder.source, layout: builder.layout, layoutOnly: !sourceDirty }, {
       onSuccess: (wf) => {
         if (saved === null) navigate(`/projects/${projectId}/workflows/${wf.id}`, { replace: true });
       },
@@ -117,7 +120,8 @@ function Builder({ projectId, saved, blocks, role }: BuilderProps) {
         <h1>{builder.graph.name || "untitled workflow"}</h1>
         {saved && <span className="badge">version {saved.current_version}</span>}
         <span role="status" className="muted" data-testid="builder-status">
-          {save.isPending ? "Saving…" : dirty ? (saved ? "Unsaved changes" : "Not saved yet") : `Saved as version ${saved!.current_version}`}
+          {save.isPending ? "Saving…" : sourceDirty ? (saved ? "Unsaved changes" : "Not saved yet")
+            : layoutDirty ? "Layout not saved" : `Saved as version ${saved!.current_version}`}
         </span>
         <div className="row wf-actions">
           {isAdmin && <button type="button" onClick={builder.undo} disabled={!builder.canUndo} title="Undo (Ctrl+Z)">Undo</button>}
@@ -130,7 +134,7 @@ function Builder({ projectId, saved, blocks, role }: BuilderProps) {
           )}
           {isAdmin && (
             <button type="button" className="primary" onClick={onSave} disabled={!dirty || save.isPending || builder.syntaxErrors.length > 0}>
-              {saved ? "Save new version" : "Save"}
+              {!saved ? "Save" : layoutDirty && !sourceDirty ? "Save layout" : "Save new version"}
             </button>
           )}
           {canRun && saved && manual && (

@@ -81,18 +81,29 @@ export async function validate(projectId: number, source: string, signal?: Abort
   return res.data!.values;
 }
 
-/** Save a source: a new workflow (id null) or a new version of one. */
+export type Layout = WorkflowDetail["layout"];
+
+/**
+ * Save the builder: a new workflow (id null), a new version of one (its source changed), or only
+ * where its nodes sit on the canvas (the layout is not versioned).
+ */
 export function useSaveWorkflow(projectId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, source }: { id: number | null; source: string }): Promise<WorkflowDetail> => {
+    mutationFn: async ({ id, source, layout, layoutOnly = false }: {
+      id: number | null; source: string; layout: Layout; layoutOnly?: boolean;
+    }): Promise<WorkflowDetail> => {
       const res = id === null
         ? await api.POST("/api/v1/projects/{project_id}/workflows", {
-          params: { path: { project_id: projectId } }, body: { source, format: "yaml", enabled: true },
+          params: { path: { project_id: projectId } }, body: { source, format: "yaml", enabled: true, layout },
         })
-        : await api.PUT("/api/v1/projects/{project_id}/workflows/{workflow_id}", {
-          params: { path: { project_id: projectId, workflow_id: id } }, body: { source, format: "yaml" },
-        });
+        : layoutOnly
+          ? await api.PATCH("/api/v1/projects/{project_id}/workflows/{workflow_id}", {
+            params: { path: { project_id: projectId, workflow_id: id } }, body: { layout },
+          })
+          : await api.PUT("/api/v1/projects/{project_id}/workflows/{workflow_id}", {
+            params: { path: { project_id: projectId, workflow_id: id } }, body: { source, format: "yaml", layout },
+          });
       if (!res.response.ok) throw refused(res);
       return res.data!;
     },

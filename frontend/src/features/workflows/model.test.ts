@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  addBlock, connect, disconnect, graphOf, layout, parse, problemsByNode, removeValue, renameValue, setConfig, setExecution,
-  setTriggers, setWhen, type BlockInfo,
+  addBlock, connect, disconnect, graphOf, layout, parse, placedLayout, problemsByNode, removeValue, renameValue, sameLayout,
+  setConfig, setExecution, setTriggers, setWhen, type BlockInfo,
 } from "./model";
 
 const SOURCE = `# routes images, then exports them
@@ -140,5 +140,21 @@ describe("layout and problems", () => {
     expect(byNode.get("out")).toEqual(["workflow.out.1"]);
     expect(byNode.get("in")).toEqual(["on.0"]);
     expect(general.map((x) => x.path)).toEqual(["name"]);
+  });
+});
+
+describe("the saved canvas layout", () => {
+  it("keeps the placed nodes that are still defined, in whole pixels", () => {
+    const g = graphOf(parse(SOURCE).doc.toJS());
+    const moved = new Map([["out", { x: 510.4, y: -20.6 }], ["gone", { x: 1, y: 1 }]]);
+    expect(placedLayout(g, moved)).toEqual({ out: { x: 510, y: -21 } });
+    expect(placedLayout(g, new Map())).toEqual({});
+  });
+
+  it("compares layouts by node and whole-pixel point", () => {
+    expect(sameLayout({ out: { x: 1, y: 2 } }, { out: { x: 1.2, y: 2 } })).toBe(true);
+    expect(sameLayout({ out: { x: 1, y: 2 } }, { out: { x: 3, y: 2 } })).toBe(false);
+    expect(sameLayout({ out: { x: 1, y: 2 } }, { picked: { x: 1, y: 2 } })).toBe(false);
+    expect(sameLayout({}, { out: { x: 1, y: 2 } })).toBe(false);
   });
 });

@@ -279,3 +279,25 @@ export function problemsByNode(g: Graph, problems: readonly { path: string; mess
   }
   return { byNode, general };
 }
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** The placed positions of the graph's nodes (names no longer defined are left out), in node order. */
+export function placedLayout(graph: Graph, moved: ReadonlyMap<string, Point>): Record<string, Point> {
+  const out: Record<string, Point> = {};
+  for (const n of graph.nodes) {
+    const p = moved.get(n.id);
+    if (p) out[n.id] = { x: Math.round(p.x), y: Math.round(p.y) };
+  }
+  return out;
+}
+
+/** Whether two layouts place the same nodes at the same (whole-pixel) points. */
+export function sameLayout(a: Readonly<Record<string, Point>>, b: Readonly<Record<string, Point>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length
+    && ka.every((k) => b[k] !== undefined && Math.round(a[k]!.x) === Math.round(b[k]!.x) && Math.round(a[k]!.y) === Math.round(b[k]!.y));
+}

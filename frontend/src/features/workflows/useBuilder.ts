@@ -1,6 +1,7 @@
 /**
  * The builder's state: the YAML source is the one truth; the graph, syntax errors and positions
- * follow from it. Canvas edits parse the source, change the YAML document and write it back, so
+ * follow from it (positions: where the user put a node, as saved with the workflow or moved since,
+ * else the automatic layout). Canvas edits parse the source, change the YAML document and write it back, so
  * comments and layout of the text survive; text edits re-draw the canvas. The server checks every
  * settled source (a moment after the last change) and its problems land on the nodes.
  */
@@ -9,7 +10,7 @@ import { useCallback, useMemo, useState } from "react";
 import type { Document } from "yaml";
 import { useDebounced } from "../../components/useDebounced";
 import { DefinitionProblems, validate, type Problem } from "./api";
-import { graphOf, layout, parse, problemsByNode } from "./model";
+import { graphOf, layout, parse, placedLayout, problemsByNode, type Point } from "./model";
 
 export const TEMPLATE = `name: new workflow
 on:
@@ -31,11 +32,11 @@ function push(h: History, next: string): History {
 
 const NO_PROBLEMS: Problem[] = [];
 
-export function useBuilder(projectId: number, initial: string) {
+export function useBuilder(projectId: number, initial: string, initialLayout: Readonly<Record<string, Point>> = {}) {
   // One state object, so every update is a pure function of the last (StrictMode runs updaters twice).
   const [hist, setHist] = useState<History>({ source: initial, past: [], future: [] });
   const source = hist.source;
-  const [moved, setMoved] = useState<Map<string, { x: number; y: number }>>(new Map());
+  const [moved, setMoved] = useState<Map<string, Point>>(() => new Map(Object.entries(initialLayout)));
   const [selected, setSelected] = useState<string | null>(null);
 
   const parsed = useMemo(() => parse(source), [source]);
@@ -68,7 +69,9 @@ export function useBuilder(projectId: number, initial: string) {
     return next === undefined ? h : { source: next, past: [...h.past, h.source], future: h.future.slice(1) };
   }), []);
 
-  const place = useCallback((id: string, p: { x: number; y: number }) => {
+  const layoutNow = useMemo(() => placedLayout(graph, moved), [graph, moved]);
+
+  const place = useCallback((id: string, p: Point) => {
     setMoved((m) => new Map(m).set(id, p));
   }, []);
 
@@ -93,7 +96,7 @@ export function useBuilder(projectId: number, initial: string) {
 
   return {
     source, setSource, edit, undo, redo, canUndo: hist.past.length > 0, canRedo: hist.future.length > 0,
-    syntaxErrors: parsed.errors, graph, positions, place, selected, setSelected,
+    syntaxErrors: parsed.errors, graph, positions, place, layout: layoutNow, selected, setSelected,
     checking: settled !== source || check.isFetching, valid: settled === source && check.data?.problems.length === 0,
     problems, nodeProblems: placed.byNode, generalProblems: placed.general, checkError: check.error,
   };
