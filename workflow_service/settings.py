@@ -28,6 +28,9 @@ class WorkerSettings(BaseSettings):
     mlflow_tracking_uri: str | None = Field(
         default=None, description="where train/predict track experiments and models; default: a local store "
                                   "(SQLite and artifacts) under DATA_DIR/mlflow")
+    mlflow_ui_url: str | None = Field(
+        default=None, description="base URL of an MLflow UI over that store (e.g. http://127.0.0.1:5000); when "
+                                  "set, training steps link to their MLflow run")
 
     @property
     def tracking_uri(self) -> str:

@@ -46,6 +46,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env: {
       ...process.env, GROUNDWORK_PORT: String(port), GROUNDWORK_HOST: "127.0.0.1", GROUNDWORK_DATA_DIR: dataDir,
       GROUNDWORK_DATABASE_URL: "", GROUNDWORK_ENV: "development", GROUNDWORK_LOGIN_RATE_LIMIT: "1000/minute",
+      GROUNDWORK_MLFLOW_UI_URL: "http://127.0.0.1:5000", // links only: no MLflow UI runs in the tests
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

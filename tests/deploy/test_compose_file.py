@@ -81,6 +81,7 @@ def test_workers_start_after_the_api_and_their_token(default: dict[str, Any]) ->
         env = worker["environment"]
         assert env["GROUNDWORK_API_URL"] == "http://api:8000"
         assert env["GROUNDWORK_BROKER_URL"].startswith("amqp://")
+        assert env["GROUNDWORK_MLFLOW_UI_URL"] == "http://127.0.0.1:5000"  # MLflow's published port: run links
         assert not {"GROUNDWORK_DATABASE_URL", "GROUNDWORK_SECRET_KEY"} & set(env)
         assert worker["healthcheck"]["test"][:4] == ["CMD", "groundwork", "worker", "--probe"]
     token_job = default["services"]["service-token"]

@@ -78,6 +78,7 @@ def test_default_values_deploy_everything_for_an_evaluation(render: Render) -> N
     assert config["GROUNDWORK_ENV"] == "production"
     assert config["GROUNDWORK_API_URL"] == "http://gw-groundwork-api.team.svc"
     assert config["GROUNDWORK_MLFLOW_TRACKING_URI"] == "http://gw-groundwork-mlflow.team.svc:5000"
+    assert "GROUNDWORK_MLFLOW_UI_URL" not in config  # no address a browser reaches: no links
 
 
 def test_gpu_resources_appear_on_gpu_workers_only(render: Render) -> None:
@@ -134,6 +135,7 @@ def test_external_database_values_use_the_given_urls_and_no_in_chart_services(re
     assert config["GROUNDWORK_PUBLIC_URL"] == "https://groundwork.example.com"
     assert config["GROUNDWORK_COOKIE_SECURE"] == "true"
     assert config["GROUNDWORK_MLFLOW_TRACKING_URI"] == "https://mlflow.internal.example.com"
+    assert config["GROUNDWORK_MLFLOW_UI_URL"] == "https://mlflow.example.com"
     assert config["GROUNDWORK_SIGNED_URL_TTL_S"] == "600"
     api_hpa = find(manifests, "HorizontalPodAutoscaler", "gw-groundwork-api")
     assert api_hpa["spec"]["minReplicas"] == 2

@@ -55,6 +55,11 @@ def test_a_text_model_is_trained_tracked_registered_and_predicts(project: MLProj
     run = client.get_run(model["mlflow_run_id"])
     assert run.data.params["method"] == "head" and run.data.params["files"] == "30"
     assert len(client.get_metric_history(run.info.run_id, "val_accuracy")) == 40  # one per epoch
+    # the step's output carries the curve for the run view's chart, and no link without an MLflow UI
+    assert [p["epoch"] for p in model["history"]] == list(range(1, 41))
+    assert set(model["history"][0]) == {"epoch", "train_loss", "val_loss", "val_accuracy"}
+    assert 1 <= model["best_epoch"] <= 40 and model["mlflow_experiment_id"] == run.info.experiment_id
+    assert model["mlflow_run_url"] is None
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
     assert {"confusion_matrix.json", "classification_report.json", "history.json"} <= artifacts
     snapshot = project.admin.get(f"/api/v1/projects/{project.id}/snapshots/{model['snapshot_id']}").json()

@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from workflow_service.blocks.ml._runtime import need
 from workflow_service.settings import WorkerSettings
@@ -33,6 +33,25 @@ def configure() -> str:
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     return uri
+
+
+MAX_HISTORY_POINTS = 200
+
+
+def run_url(experiment_id: str, run_id: str) -> str | None:
+    """The run's page in the configured MLflow UI (``GROUNDWORK_MLFLOW_UI_URL``), or None."""
+    base = WorkerSettings().mlflow_ui_url
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/#/experiments/{quote(experiment_id)}/runs/{quote(run_id)}"
+
+
+def history_points(epochs: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Per-epoch metrics for the step's chart: every epoch, or evenly spaced ones (always the last)."""
+    n = len(epochs)
+    keep = range(n) if n <= MAX_HISTORY_POINTS else sorted(
+        {round(i * (n - 1) / (MAX_HISTORY_POINTS - 1)) for i in range(MAX_HISTORY_POINTS)})
+    return [{"epoch": i + 1, **{k: round(v, 6) for k, v in epochs[i].items()}} for i in keep]
 
 
 def _local_artifacts(uri: str, experiment: str) -> str | None:

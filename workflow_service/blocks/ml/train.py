@@ -137,6 +137,9 @@ class Train(Block[TrainConfig]):
         ctx.log(f"registered {name} version {version} (MLflow run {run.info.run_id}): accuracy {m['accuracy']:.3f}, "
                 f"macro F1 {m['f1_macro']:.3f} on {m['evaluated_on']}")
         return {"registered_model": name, "version": version, "mlflow_run_id": run.info.run_id,
+                "mlflow_experiment_id": experiment,
+                "mlflow_run_url": _tracking.run_url(experiment, run.info.run_id),
+                "history": _tracking.history_points(done.history.epochs), "best_epoch": done.history.best_epoch,
                 "snapshot_id": snapshot_id, "modality": c.modality, "method": method, "labels": classes,
                 "files": len(y), "train_files": done.n_train, "val_files": done.n_val,
                 "metrics": {"accuracy": m["accuracy"], "f1_macro": m["f1_macro"],

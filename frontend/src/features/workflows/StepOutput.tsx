@@ -1,9 +1,11 @@
 /**
  * What a step produced, beyond its summary: its files (HTML reports open in a new tab, served
- * sandboxed), its metrics (e.g. a training step's accuracy and F1, per class), and the MLflow run
- * and model version it logged.
+ * sandboxed), its metrics (e.g. a training step's accuracy and F1, per class), its training curve,
+ * and the MLflow run (a link when the workers know an MLflow UI) and model version it logged.
  */
 import type { Artifact, Step } from "./api";
+import { historyOf, reportOf } from "./report";
+import { TrainingChart } from "./TrainingChart";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
@@ -24,10 +26,12 @@ function Metrics({ metrics }: { metrics: Record<string, unknown> }) {
 }
 
 export function StepOutput({ step, artifacts }: { step: Step; artifacts: readonly Artifact[] }) {
-  const out = isRecord(step.output) ? step.output : {};
+  const out = reportOf(step.output) ?? {};
   const metrics = isRecord(out.metrics) ? out.metrics : null;
   const mlflow = typeof out.mlflow_run_id === "string" ? out.mlflow_run_id : null;
-  if (!metrics && !mlflow && artifacts.length === 0) return null;
+  const mlflowUrl = typeof out.mlflow_run_url === "string" && /^https?:\/\//.test(out.mlflow_run_url) ? out.mlflow_run_url : null;
+  const history = historyOf(out);
+  if (!metrics && !mlflow && !history && artifacts.length === 0) return null;
   return (
     <div className="wf-step-output">
       {artifacts.length > 0 && (
@@ -42,10 +46,12 @@ export function StepOutput({ step, artifacts }: { step: Step; artifacts: readonl
       )}
       {mlflow && (
         <p className="muted">
-          MLflow run <span className="mono">{mlflow}</span>
+          MLflow run{" "}
+          {mlflowUrl ? <a href={mlflowUrl} target="_blank" rel="noreferrer" className="mono">{mlflow}</a> : <span className="mono">{mlflow}</span>}
           {typeof out.registered_model === "string" && <> · model <span className="mono">{out.registered_model}</span> version {fmt(out.version)}</>}
         </p>
       )}
+      {history && <TrainingChart stepKey={step.key} history={history} best={typeof out.best_epoch === "number" ? out.best_epoch : null} />}
       {metrics && <Metrics metrics={metrics} />}
     </div>
   );
