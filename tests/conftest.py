@@ -7,7 +7,6 @@ Every test runs against a real database; tables are emptied after each test.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from backend.core.db import make_engine, make_session_factory, transaction
 from backend.migrations.runner import upgrade
 from backend.models_registry import Base
 from backend.projects.models import Member, Role
+from tests.netutil import free_port
 
 TEST_DB_URL = os.environ.get("GROUNDWORK_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -172,16 +172,11 @@ def team(make_user: Callable[..., Actor], add_member: Callable[[int, Actor, Role
     return Team(project_id=project["id"], admin=admin, **actors)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture
 def live_server(app: FastAPI) -> Iterator[str]:
     """The app served by a real uvicorn on a free port (for concurrency tests); yields the base URL."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import stat
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 import httpx
 from click.testing import Result
 from fastapi.testclient import TestClient
+
+from tests.netutil import free_port
 
 RunCli = Callable[..., Result]
 
@@ -59,15 +60,10 @@ def test_no_admin_is_made_when_users_exist(run_cli: RunCli, cli_data_dir: Path) 
     assert "users create" in res.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def test_serve_runs_a_real_server_on_a_fresh_data_dir(tmp_path: Path) -> None:
     """The embedded default end to end: a new SQLite data dir, a real uvicorn, log in with the printed password."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDWORK_")}
     env |= {"GROUNDWORK_DATA_DIR": str(tmp_path / "data"), "GROUNDWORK_PORT": str(port)}
     proc = subprocess.Popen([sys.executable, "-m", "backend.cli.main", "serve", "--no-demo"], env=env,

@@ -15,10 +15,13 @@ from typing import Any
 
 import kombu
 from groundwork.events import Consumer, EventMessage, RetryPolicy, SqlIdempotencyStore, connection_for
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from backend.core.db import make_session_factory, transaction
 from backend.events.leadership import leadership_for
+from backend.events.models import Event
 from backend.events.relay import Relay
+from backend.events.service import record_many
 
 RABBIT_URL = os.environ.get("GROUNDWORK_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
@@ -207,3 +210,29 @@ def assert_in_project_order(by_project: dict[int | None, list[int]]) -> None:
     """Each project's events arrived in increasing id order."""
     for project, ids in by_project.items():
         assert ids == sorted(ids), f"project {project}: events out of order"
+
+
+def published(broker: Broker, engine: Engine, make_user: Callable[..., Any], tmp_path: Path, queue_name: str,
+              events: int) -> tuple[str, list[int]]:
+    """A project, a queue bound to every event, and ``events`` file.created events relayed onto it.
+
+    Returns the queue and the ids of every event on it in order (the project's own events first).
+    """
+    owner = make_user(f"owner-{queue_name}@example.com")
+    owner.client.post("/api/v1/projects", json={"name": "P"})
+    queue = broker.queue(queue_name)
+    Collector(broker, queue, ["#"], tmp_path / "unused.db").consumer.connection.close()  # declare the queue
+    with transaction(make_session_factory(engine)) as session:
+        project = session.execute(select(Event.project_id)).scalar()
+        record_many(session, "file.created", project_id=project, actor_id=None,
+                    payloads=[{"file_id": n} for n in range(events)])
+    broker.relay(engine, tmp_path).drain()
+    with engine.connect() as conn:
+        return queue, [r[0] for r in conn.execute(select(Event.id).order_by(Event.id))]
+
+
+def child_env(broker: Broker, queue: str, **extra: str) -> dict[str, str]:
+    """The environment of a consumer child process (``*_child.py``) on ``queue``."""
+    return {**os.environ, "GW_BROKER_URL": broker.url or "", "GW_DATA_DIR": str(broker.data_dir),
+            "GW_EXCHANGE": broker.exchange, "GW_QUEUE": queue,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "sdk"), **extra}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -10,12 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from groundwork.events import EventMessage
-from relayhelpers import Broker, Collector
-from sqlalchemy import Engine, select
+from relayhelpers import Broker, child_env, published
+from sqlalchemy import Engine
 
-from backend.core.db import make_session_factory, transaction
-from backend.events.models import Event
-from backend.events.service import record_many
 from tests.conftest import Actor
 
 CHILD = Path(__file__).with_name("poison_child.py")
@@ -23,22 +19,9 @@ CHILD = Path(__file__).with_name("poison_child.py")
 
 def test_a_process_killing_event_is_dead_lettered_after_the_attempts(
         broker: Broker, engine: Engine, make_user: Callable[..., Actor], tmp_path: Path) -> None:
-    owner = make_user("owner@example.com")
-    owner.client.post("/api/v1/projects", json={"name": "P"})
-    queue = broker.queue("poison")
-    Collector(broker, queue, ["#"], tmp_path / "unused.db").consumer.connection.close()  # declare the queue
-    with transaction(make_session_factory(engine)) as session:
-        project = session.execute(select(Event.project_id)).scalar()
-        record_many(session, "file.created", project_id=project, actor_id=None,
-                    payloads=[{"file_id": n} for n in range(5)])
-    broker.relay(engine, tmp_path).drain()
-    with engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(select(Event.id).order_by(Event.id))]  # the project's events too
+    queue, ids = published(broker, engine, make_user, tmp_path, "poison", 5)  # the project's events too
     poison, seen = ids[2], tmp_path / "seen.txt"
-    env = {**os.environ, "GW_BROKER_URL": broker.url or "", "GW_DATA_DIR": str(broker.data_dir),
-           "GW_EXCHANGE": broker.exchange, "GW_QUEUE": queue, "GW_DEDUP": str(tmp_path / "dedup.db"),
-           "GW_POISON": str(poison), "GW_SEEN": str(seen),
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "sdk")}
+    env = child_env(broker, queue, GW_DEDUP=str(tmp_path / "dedup.db"), GW_POISON=str(poison), GW_SEEN=str(seen))
     crashes = 0
     for _ in range(8):  # a supervisor restarting the consumer each time it dies
         child = subprocess.Popen([sys.executable, str(CHILD)], env=env)

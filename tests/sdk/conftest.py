@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,18 +26,13 @@ from sqlalchemy import Engine
 
 from backend.config import Settings
 from tests.conftest import Actor
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.netutil import free_port
 
 
 @contextmanager
 def serve(settings: Settings, data_dir: Path, *, background: bool = False) -> Iterator[str]:
     """``groundwork serve`` on the test database with its own data directory; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDWORK_")}
     env |= {"GROUNDWORK_ENV": "test", "GROUNDWORK_DATABASE_URL": settings.resolved_database_url,
             "GROUNDWORK_DATA_DIR": str(data_dir), "GROUNDWORK_SECRET_KEY": settings.secret_key,

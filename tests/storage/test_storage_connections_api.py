@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 from storage_helpers import PNG, TEXT, Provider, assert_secret_absent, base, connect, run_import, stored_credentials
-from storage_servers import MotoS3, free_port
+from storage_servers import MotoS3
 
 from backend.config import Settings
 from backend.core import crypto
@@ -25,6 +25,7 @@ from backend.storage_connections.media import read_file_bytes
 from backend.storage_connections.models import StorageConnection
 from backend.storage_connections.service import write_to_connection
 from tests.conftest import Team
+from tests.netutil import free_port
 
 
 def _field(r: httpx.Response) -> str:

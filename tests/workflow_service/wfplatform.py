@@ -4,36 +4,24 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from contextlib import suppress
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import httpx
+from groundwork.events import connection_for
+
+from tests.netutil import free_port, reachable
 
 RABBIT_URL = os.environ.get("GROUNDWORK_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 TEST_DB_URL = os.environ.get("GROUNDWORK_TEST_DATABASE_URL")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def rabbit_reachable() -> bool:
-    url = urlparse(RABBIT_URL)
-    try:
-        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 5672), timeout=1):
-            return True
-    except OSError:
-        return False
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def wait_until(check: Callable[[], Any], timeout: float = 60.0, what: str = "a condition") -> Any:
@@ -67,11 +55,12 @@ class Platform:
         self.procs[name] = proc
         return proc
 
-    def start_worker(self, role: str, name: str | None = None, *, concurrency: int = 2) -> subprocess.Popen[bytes]:
-        """An orchestrator, or an executor (a real Celery worker, prefork pool) on the cpu queue."""
+    def start_worker(self, role: str, name: str | None = None, *, concurrency: int = 2,
+                     queues: tuple[str, ...] = ("cpu",)) -> subprocess.Popen[bytes]:
+        """An orchestrator, or an executor (a real Celery worker, prefork pool) on ``queues``."""
         args = [sys.executable, "-m", "workflow_service", role]
         if role == "executor":
-            args += ["--queues", "cpu", "--concurrency", str(concurrency)]
+            args += ["--queues", ",".join(queues), "--concurrency", str(concurrency)]
         return self.start(name or role, args)
 
     def kill(self, name: str) -> None:
@@ -111,3 +100,71 @@ class Platform:
         return r.json()["items"]  # type: ignore[no-any-return]
 
 
+def rabbit_reachable() -> bool:
+    """Whether the test RabbitMQ is listening."""
+    return reachable(RABBIT_URL)
+
+
+def platform_env(kind: str, data_dir: Path, secret_key: str, service_token: str, tmp_path: Path,
+                 **extra: str) -> dict[str, str]:
+    """The environment of a test platform's processes: its own port, events exchange and queue prefix (so
+    leftovers of other tests never reach it), no embedded worker; ``extra`` adds to it (the database URL)."""
+    run, port = uuid.uuid4().hex[:10], free_port()
+    env = {**os.environ, "GROUNDWORK_ENV": "test", "GROUNDWORK_DATA_DIR": str(data_dir),
+           "GROUNDWORK_SECRET_KEY": secret_key, "GROUNDWORK_PORT": str(port),
+           "GROUNDWORK_EMBEDDED_WORKER": "false", "GROUNDWORK_LOGIN_RATE_LIMIT": "1000/minute",
+           "GROUNDWORK_BROKER_URL": RABBIT_URL if kind == "rabbitmq" else "",
+           "GROUNDWORK_EVENTS_EXCHANGE": f"gw.test.{run}.events", "GROUNDWORK_WORKER_PREFIX": f"gw.test.{run}",
+           "GROUNDWORK_API_URL": f"http://127.0.0.1:{port}", "GROUNDWORK_SERVICE_TOKEN": service_token,
+           "GROUNDWORK_HEARTBEAT_DIR": str(tmp_path), "GROUNDWORK_LOG_LEVEL": "INFO",
+           "GROUNDWORK_PARENT_PID": str(os.getpid()),  # no orphans if the test run dies
+           # the executors import the test blocks' functions (tests.workflow_service.blockfuncs)
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    return {**env, **extra}
+
+
+@contextmanager
+def launched(kind: str, env: dict[str, str], admin_token: str, tmp_path: Path, *, ready_block: str,
+             queues: tuple[str, ...] = ("cpu",), timeout: float = 30, log_lines: int = 60) -> Iterator[Platform]:
+    """``groundwork serve``, an orchestrator and an executor on ``queues``, ready once the worker registered
+    ``ready_block``; afterwards they are stopped, their last log lines printed (pytest shows them when the test
+    failed) and the run's RabbitMQ queues and exchange deleted."""
+    api = httpx.Client(base_url=env["GROUNDWORK_API_URL"], headers={"Authorization": f"Bearer {admin_token}"},
+                       timeout=timeout)
+    p = Platform(kind, env["GROUNDWORK_API_URL"], env, api, tmp_path)
+    p.start("serve", [str(Path(sys.executable).parent / "groundwork"), "serve"], PYTHONUNBUFFERED="1")
+    try:
+        wait_until(lambda: _healthy(api), 60, "the API to start")
+        p.start_worker("orchestrator")
+        p.start_worker("executor", queues=queues)
+        wait_until(lambda: any(b["slug"] == ready_block for b in api.get("/api/v1/blocks").json()), 90,
+                   "the worker to register its blocks")
+        wait_until(lambda: (tmp_path / "groundwork-orchestrator.heartbeat").exists(), 60, "the orchestrator")
+        yield p
+    finally:
+        p.stop_all()
+        for name in ("serve", "orchestrator", "executor"):
+            print(f"----- {name} (last lines) -----\n" + "\n".join(p.log(name).splitlines()[-log_lines:]))
+        api.close()
+        if kind == "rabbitmq":
+            _delete_rabbit_objects(env, queues)
+
+
+def _healthy(api: httpx.Client) -> bool:
+    try:
+        return api.get("/api/v1/health").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _delete_rabbit_objects(env: dict[str, str], queues: tuple[str, ...]) -> None:
+    prefix = env["GROUNDWORK_WORKER_PREFIX"]
+    with connection_for(RABBIT_URL, Path(env["GROUNDWORK_DATA_DIR"])) as conn:
+        channel = conn.channel()
+        for queue in (*(f"{prefix}.{q}" for q in queues), f"{prefix}.workflows.events",
+                      f"{prefix}.workflows.events.dlq", f"{prefix}.workflows.control",
+                      f"{prefix}.workflows.control.dlq"):
+            with suppress(Exception):
+                channel.queue_delete(queue)
+        with suppress(Exception):
+            channel.exchange_delete(env["GROUNDWORK_EVENTS_EXCHANGE"])
