@@ -29,6 +29,7 @@ from backend.projects.deps import ProjectAccess
 from backend.query import service as query_service
 from backend.storage_connections import media as remote_media
 from backend.streaming import repository
+from backend.streaming.annotation_cache import ANNOTATIONS
 from backend.streaming.archive import Member
 from backend.streaming.models import DatasetSnapshot
 from backend.streaming.schemas import SnapshotCreate, SnapshotEntry, SnapshotLabel, SnapshotRead
@@ -134,8 +135,8 @@ def _file_fields(pos: int, f: Any) -> dict[str, Any]:
             "media": None, "error": None}
 
 
-def _item(fields: dict[str, Any], meta_json: str | None, annotations: list[str]) -> str:
-    return f'{_dumps(fields)[:-1]},"metadata":{meta_json or "{}"},"annotations":[{",".join(annotations)}]}}'
+def _item(fields: dict[str, Any], meta_json: str | None, annotations: str) -> str:
+    return f'{_dumps(fields)[:-1]},"metadata":{meta_json or "{}"},"annotations":[{annotations}]}}'
 
 
 def batch(session: Session, settings: Settings, storage: Storage, access: ProjectAccess, snap: DatasetSnapshot,
@@ -144,11 +145,16 @@ def batch(session: Session, settings: Settings, storage: Storage, access: Projec
     found = repository.files_at(session, snap.id, positions, visible_files_filter(access))
     shown = [pos for pos in positions if pos in found and found[pos][1]]
     file_ids = sorted({found[pos][0].id for pos in shown})
-    by_file: dict[int, list[str]] = {}
-    for v in repository.annotations_as_of(session, file_ids, snap.as_of):
-        by_file.setdefault(v.file_id, []).append(_annotation(v, snap.labels))
-    remote = {f.id: f for f in repository.files_by_id(session, [found[p][0].id for p in shown
-                                                                if found[p][0].storage_connection_id is not None])}
+
+    def load(ids: list[int]) -> dict[int, str]:
+        parts: dict[int, list[str]] = {fid: [] for fid in ids}
+        for v in repository.annotations_as_of(session, ids, snap.as_of):
+            parts[v.file_id].append(_annotation(v, snap.labels))
+        return {fid: ",".join(p) for fid, p in parts.items()}
+
+    by_file = ANNOTATIONS.get_many(snap.id, snap.as_of, file_ids, load)
+    in_buckets = [found[p][0].id for p in shown if found[p][0].storage_connection_id is not None]
+    remote = {f.id: f for f in repository.files_by_id(session, in_buckets)} if in_buckets else {}
     items: list[str] = []
     members: list[Member] = []
     for pos in positions:
@@ -159,7 +165,7 @@ def batch(session: Session, settings: Settings, storage: Storage, access: Projec
         fields = _file_fields(pos, row)
         if media:
             _attach_media(session, settings, storage, row, remote.get(row.id), fields, members)
-        items.append(_item(fields, row.meta_json, by_file.get(row.id, [])))
+        items.append(_item(fields, row.meta_json, by_file.get(row.id, "")))
     return Batch(manifest=f'{{"snapshot_id":{snap.id},"items":[{",".join(items)}]}}'.encode(), members=members)
 
 

@@ -56,6 +56,20 @@ def test_snapshot_stays_fixed_while_annotations_change(world: World) -> None:
     assert len(changed[world.file_ids[1]]) == len(before[world.file_ids[1]]) - 1
 
 
+def test_a_new_snapshot_is_never_served_an_old_ones_annotations(world: World) -> None:
+    # The server keeps each file's annotations as of a snapshot in memory. Delete the newest snapshot and
+    # take another: SQLite may give it the same id, yet it must see the annotations as they are now.
+    first = world.project.dataset("train", memory_cache_bytes=0)
+    before = {i["file_id"]: len(i["boxes"]["xyxy"]) for i in first}  # read once: the server keeps them
+    world.project.snapshots.delete(first.snapshot_id)
+    target = world.file_ids[2]
+    world.project.annotations.create(target, "box", label="person", schema_id=world.schema_id,
+                                     geometry={"x": 0, "y": 0, "w": 4, "h": 4})
+    second = world.project.dataset("train", memory_cache_bytes=0)
+    after = {i["file_id"]: len(i["boxes"]["xyxy"]) for i in second}
+    assert after == {**before, target: before[target] + 1}
+
+
 def test_streaming_returns_only_what_the_token_may_read(world: World, gw_server: str,
                                                         make_user: Callable[..., Actor]) -> None:
     annotator = make_user("ann@example.com")
