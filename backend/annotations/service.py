@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -229,7 +229,8 @@ def check_file_visible(session: Session, access: ProjectAccess, file_id: int) ->
 
 
 def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_annotations: int, *,
-               rejected: list[tuple[int, int, ValidationFailed]] | None = None) -> BulkResult:
+               rejected: list[tuple[int, int, ValidationFailed]] | None = None,
+               before_shared: Callable[[], None] | None = None) -> BulkResult:
     """Append or replace the annotations of many files; nothing is stored unless all of them are valid.
 
     With ``rejected`` (imports), an annotation that fails the schema or file checks is left out and
@@ -238,6 +239,9 @@ def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_ann
     database works through while the rest is still being checked); an invalid one aborts the write,
     and the request's transaction rolls back what was sent. What needs a query (files, schemas,
     client-chosen ids) is settled before the stream starts.
+
+    ``before_shared`` is called once the new rows are in and before the rows other writers share (label
+    counts) are touched: an import's parallel writers wait there for their turn to finish, in order.
     """
     total = sum(len(f.annotations) for f in data.files)
     if total > max_annotations:
@@ -273,6 +277,8 @@ def bulk_write(session: Session, access: ProjectAccess, data: BulkWrite, max_ann
                 yield head
 
     repo.insert_new(session, validated(), expected=total)
+    if before_shared is not None:
+        before_shared()
     # one upsert for removed and added: count rows are locked in key order, so concurrent writers cannot deadlock
     label_counts.apply(session, added=heads, removed=olds)
     record(session, "annotations.bulk_written", project_id=access.project.id, actor_id=user_id,

@@ -7,6 +7,7 @@ Every annotation remembers the source row it came from, so a refusal by the anno
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -61,8 +62,10 @@ class Chunk:
         except ValidationError as exc:
             self.reject(seq, reason(exc))
 
-    def write(self, session: Session, access: ProjectAccess) -> int:
-        """Write the valid annotations; those the service refuses become rejections. How many were written."""
+    def write(self, session: Session, access: ProjectAccess, before_shared: Callable[[], None] | None = None) -> int:
+        """Write the valid annotations; those the service refuses become rejections. How many were written.
+
+        ``before_shared``: see ``annotations.service.bulk_write`` (not called when nothing is written)."""
         if not self.by_file:
             return 0
         items = list(self.by_file.items())
@@ -72,7 +75,7 @@ class Chunk:
                    for fid, anns in items])
         refused: list[tuple[int, int, ValidationFailed]] = []
         result = annotations_service.bulk_write(session, access, data, sum(len(a) for _, a in items),
-                                                rejected=refused)
+                                                rejected=refused, before_shared=before_shared)
         for i, j, exc in refused:
             self.reject(items[i][1][j][0], reason(exc))
         return result.created

@@ -65,34 +65,74 @@ def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
         yield chunk
 
 
+class _Aborted(Exception):
+    """An earlier chunk failed: this one must not commit (it rolls back)."""
+
+
 class _Writer:
-    """Commits prepared chunks, in order, on a thread of its own while the next chunk is being read.
+    """Commits prepared chunks, in order, on threads of their own while the next chunk is being read.
 
     Each commit holds the chunk's annotations, its rejections and the job's resume point. The
     database's share of an import (foreign keys, indexes) then overlaps the reading and checking of
-    the next chunk. The first error stops the writing and is raised again in the reading thread.
+    the next chunk. On PostgreSQL two writers run at once, each in its own transaction: one streams
+    its rows while the other's are being indexed and counted. They still finish in chunk order: a
+    writer waits for its turn after its new rows are in and before it touches rows writers share
+    (label counts, the job), so resuming after row N stays exact, and a writer never waits for a
+    later chunk's locks. A failed chunk rolls back with every later one (earlier ones still commit),
+    and its error is raised again in the reading thread.
     """
 
-    def __init__(self, ctx: JobContext, job: ImportJob, access: ProjectAccess) -> None:
+    def __init__(self, ctx: JobContext, job: ImportJob, access: ProjectAccess, writers: int) -> None:
         self.ctx, self.job, self.access = ctx, job, access
         self.counts: Counter[str] = Counter({k: v for k, v in job.counts.items() if isinstance(v, int)})
         self.dropped: Counter[str] = Counter(job.counts.get("dropped_attributes") or {})
-        self.queue: queue.Queue[Chunk | None] = queue.Queue(maxsize=1)
+        self.queue: queue.Queue[tuple[int, Chunk] | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name=f"gw-import-{job.id}", daemon=True)
-        self.thread.start()
+        self.failed: int | None = None  # the first chunk that failed: later ones roll back, earlier ones commit
+        self.turn = threading.Condition()
+        self.queued = self.committed = 0  # chunks handed out / finished, in order
+        self.threads = [threading.Thread(target=self._run, name=f"gw-import-{job.id}-{i}", daemon=True)
+                        for i in range(writers)]
+        for thread in self.threads:
+            thread.start()
 
     def _run(self) -> None:
-        while (chunk := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    self._commit(chunk)
-                except BaseException as exc:  # handed to the reading thread, which raises it
-                    self.error = exc
+        while (item := self.queue.get()) is not None:
+            seq, chunk = item
+            try:
+                self._commit(seq, chunk)
+            except _Aborted:
+                pass
+            except BaseException as exc:  # handed to the reading thread, which raises it
+                with self.turn:
+                    if self.failed is None or seq < self.failed:
+                        self.error, self.failed = exc, seq
+                    self.turn.notify_all()
 
-    def _commit(self, chunk: Chunk) -> None:
+    def _doomed(self, seq: int) -> bool:
+        return self.failed is not None and self.failed < seq
+
+    def _wait_turn(self, seq: int) -> None:
+        with self.turn:
+            while self.committed != seq and not self._doomed(seq):
+                self.turn.wait()
+            if self._doomed(seq):
+                raise _Aborted
+
+    def _commit(self, seq: int, chunk: Chunk) -> None:
+        if self._doomed(seq):
+            raise _Aborted
+        waited = False
+
+        def my_turn() -> None:
+            nonlocal waited
+            if not waited:
+                self._wait_turn(seq)
+                waited = True
+
         with transaction(self.ctx.factory) as session:
-            written = chunk.write(session, self.access)
+            written = chunk.write(session, self.access, before_shared=my_turn)
+            my_turn()  # (a chunk with nothing to write did not wait yet)
             rejected = chunk.rejections()
             repository.add_rejections(session, self.job.id, rejected)
             self.counts.update(rows=len(chunk.rows), annotations=written, rejected=len(rejected))
@@ -100,11 +140,15 @@ class _Writer:
             done = chunk.first + len(chunk.rows)
             self.ctx.heartbeat(session, ImportJob, self.job.id, rows_done=done, progress_done=done,
                                counts={**self.counts, "dropped_attributes": dict(self.dropped)})
+        with self.turn:
+            self.committed = seq + 1
+            self.turn.notify_all()
 
     def put(self, chunk: Chunk) -> None:
-        """Queue a chunk (waits while one is already waiting); raises the writer's error, if any."""
+        """Queue a chunk (waits while one is already waiting); raises the writers' error, if any."""
         self.check()
-        self.queue.put(chunk)
+        self.queue.put((self.queued, chunk))
+        self.queued += 1
 
     def check(self) -> None:
         """Raise the error that stopped the writing, if one did."""
@@ -113,8 +157,10 @@ class _Writer:
 
     def close(self) -> None:
         """Write what is queued and stop."""
-        self.queue.put(None)
-        self.thread.join()
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
 
 
 def run_import(ctx: JobContext, job_id: int) -> None:
@@ -132,7 +178,8 @@ def run_import(ctx: JobContext, job_id: int) -> None:
     total = reader.scan()
     ctx.beat(ImportJob, job_id, progress_total=total)
     index = FileIndex(ctx.reading(), job.project_id, by_stem=reader.match_by_stem)
-    writer = _Writer(ctx, job, access)
+    writers = 2 if ctx.factory.kw["bind"].dialect.name == "postgresql" else 1  # SQLite has one writer at a time
+    writer = _Writer(ctx, job, access, writers)
     try:
         first = job.rows_done
         for rows in _chunks(islice(reader.rows(), job.rows_done, None)):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -166,3 +168,31 @@ def test_a_failed_import_keeps_its_chunks_and_resumes_on_request(
     assert again.status_code == 409
     assert proj.client.delete(f"{proj.base}/imports/{job['id']}").status_code == 204
     assert _live(engine) == 8  # forgetting an import keeps what it wrote
+
+
+def test_a_chunk_failing_while_an_earlier_one_is_still_writing_keeps_exactly_the_earlier_ones(
+        proj: Project, app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On PostgreSQL two writers commit chunks in order: chunk 3 fails while chunk 2 is still being written.
+    proj.images([("a.png", 40, 30), ("b.png", 40, 30)])
+    monkeypatch.setattr(import_job, "CHUNK_ROWS", 4)
+    real = annotations_service.bulk_write
+    calls = {"n": 0}
+    lock = threading.Lock()
+
+    def slow_second_failing_third(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            calls["n"] += 1
+            n = calls["n"]
+        if n == 2:
+            time.sleep(0.5)  # chunk 2 is slow: chunk 3 (on the other writer) fails meanwhile
+        if n == 3:
+            raise ConnectionError("lost the database on chunk 3")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(annotations_service, "bulk_write", slow_second_failing_third)
+    job = proj.run_import(_many(16), "many.json", "coco", "vision")
+    assert job["status"] == "failed" and "chunk 3" in job["error"]
+    assert job["progress"]["done"] == 8  # chunks 1 and 2, nothing after
+    assert _live(engine) == 7  # rows 0-7 minus the rejected row 3
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(ImportRejection)) == 1  # row 3 only
