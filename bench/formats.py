@@ -15,6 +15,11 @@ Timed, through the HTTP API:
 - COCO import: a COCO JSON file of boxes on existing files (matched by name) through
   ``POST /imports``; ``import_annotations_per_s`` = annotations / the job's own time (reading,
   validation, versions, label counts, events included; the upload is not).
+
+Yardstick, measured in the same run: ``import_database_only_annotations_per_s``, PostgreSQL alone
+storing the same rows (heads, first versions and label counts, from one session as the import writes,
+10,000 a statement, time-ordered ids, rolled back): no reading, no validation, no network.
+``import_ratio_to_database_only`` is the import's rate over that.
 """
 
 from __future__ import annotations
@@ -185,6 +190,51 @@ def coco_file(path: Path, first: int, files: int) -> int:
     return n
 
 
+IMPORT_DB_ONLY_SQL = """
+WITH h AS (
+  INSERT INTO annotations (id, project_id, file_id, schema_id, label_id, type, geometry, attributes, source,
+                           version, deleted, created_by_id, updated_by_id, created_at, updated_at)
+  SELECT (%(ids)s::uuid[])[1 + g], %(p)s, (%(files)s::bigint[])[1 + g / 10], %(s)s, (%(labels)s::bigint[])[1 + g %% 3],
+         'box', jsonb_build_object('x', (g %% 10) * 40 + 3.5, 'y', (g %% 10) * 25 + 1.0, 'w', 30.0, 'h', 20.0),
+         '{}'::jsonb, 'human', 1, false, %(u)s, %(u)s, now(), now()
+  FROM generate_series(0, %(n)s - 1) AS g
+  RETURNING id, project_id, file_id, schema_id, label_id, type, geometry, attributes, source),
+v AS (
+  INSERT INTO annotation_versions (annotation_id, version, project_id, file_id, schema_id, label_id, type, geometry,
+                                   attributes, source, deleted, author_id, created_at)
+  SELECT id, 1, project_id, file_id, schema_id, label_id, type, geometry, attributes, source, false, %(u)s, now()
+  FROM h RETURNING file_id, label_id, source)
+INSERT INTO file_label_counts (file_id, label_id, source, count)
+SELECT file_id, label_id, s, count(*) FROM v, unnest(ARRAY[v.source, '*']) AS s
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+ON CONFLICT (file_id, label_id, source) DO UPDATE SET count = file_label_counts.count + excluded.count
+"""
+
+
+def database_only_import(inst: c.Instance, project: int, schema: int, labels: dict[str, int], user: int,
+                         files: int) -> float:
+    """Annotations/s for PostgreSQL alone storing what the import stores, 10,000 per statement (rolled back)."""
+    import psycopg
+
+    from backend.core.ids import uuid7
+
+    with psycopg.connect(inst.database_url) as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM files WHERE project_id = %s AND name = ANY(%s) ORDER BY name",
+                                          [project, [f"img-{i:08d}.jpg" for i in range(1, files + 1)]])]
+        conn.rollback()
+        seconds = 0.0
+        for i in range(0, len(ids), 1000):
+            chunk = ids[i:i + 1000]
+            params = {"ids": [uuid7() for _ in range(len(chunk) * PER_FILE)], "p": project, "s": schema, "u": user,
+                      "files": chunk, "n": len(chunk) * PER_FILE,
+                      "labels": [labels["car"], labels["pedestrian"], labels["person"]]}
+            t = time.perf_counter()
+            conn.execute(IMPORT_DB_ONLY_SQL, params)
+            seconds += time.perf_counter() - t
+            conn.rollback()
+    return len(ids) * PER_FILE / seconds
+
+
 def import_coco(inst: c.Instance, api: httpx.Client, srv: c.Server, project: int, schema: int, path: Path,
                 annotations: int) -> dict[str, float]:
     """Upload the COCO file as an import and wait for it; the job's rate."""
@@ -240,6 +290,10 @@ def main() -> None:
             query_2n = query_latency(api, project, args.rounds)
             c.say(f"COCO import: {imported} boxes on {import_files} files ({coco.stat().st_size // 2**20} MB)")
             imports = import_coco(inst, api, srv, project, schema["id"], coco, imported)
+        c.say("yardstick: PostgreSQL alone storing the same rows")
+        db_only = database_only_import(inst, project, schema["id"], labels, user, import_files)
+        imports["import_database_only_annotations_per_s"] = round(db_only)
+        imports["import_ratio_to_database_only"] = round(imports["import_annotations_per_s"] / db_only, 3)
 
     figures = {
         "export_seconds": at_2n["seconds"], "export_peak_rss_mb": at_2n["peak_rss_mb"],
