@@ -55,3 +55,32 @@ test("classify files and describe shapes with attributes; saved, reloaded, and f
   const tags = (await (await api.get(`${base}/files/${text}/annotations`)).json()).items as { type: string; label_id: number | null; attributes: object }[];
   expect(tags.map((t) => [t.type, t.label_id === null, t.attributes]).sort()).toEqual([["tag", false, {}], ["tag", true, { weather: "rainy" }]]);
 });
+
+test("a class ticked while the file's annotations are still loading is not lost", async ({ page }) => {
+  await login(page);
+  const api = page.request;
+  const project = await (await api.post("/api/v1/projects", { data: { name: "Slow network" } })).json();
+  const base = `/api/v1/projects/${project.id}`;
+  await api.post(`${base}/schemas`, { data: { name: "topics", labels: [{ name: "sports", color: "#d62728", annotation_types: ["tag"] }] } });
+  const form = new FormData();
+  form.append("files", new Blob(["The match ended two to one."], { type: "text/plain" }), "match.txt");
+  const file = (await (await api.post(`${base}/files`, { multipart: form })).json()).items[0].file.id as number;
+  // A slow answer for the file's annotations: the page is up well before they arrive.
+  let delayed = 0;
+  await page.route(new RegExp(`${base}/files/${file}/annotations\\?`), async (route) => {
+    delayed += 1;
+    const response = await route.fetch(); // read now, delivered late: the answer predates any edit
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.fulfill({ response });
+  });
+  await page.goto(`/projects/${project.id}/files/${file}/annotate`);
+  await expect(page.getByText("Loading annotations…").first()).toBeVisible();
+  const sports = page.getByRole("group", { name: "Classes of this file" }).getByRole("checkbox", { name: "sports" });
+  await sports.check(); // waits until the editor takes edits
+  await page.keyboard.press("Control+s");
+  await expect(page.getByTestId("save-status")).toHaveText("All changes saved");
+  await expect(sports).toBeChecked();
+  const tags = (await (await api.get(`${base}/files/${file}/annotations`)).json()).items as { type: string }[];
+  expect(tags.map((t) => t.type)).toEqual(["tag"]);
+  expect(delayed).toBeGreaterThan(0); // the slow answer really was in the way
+});

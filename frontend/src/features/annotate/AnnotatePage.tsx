@@ -129,7 +129,7 @@ function Annotator(props: AnnotatorProps) {
                  saveFirst={async () => (unsaved === 0 && session.status.kind !== "conflict") || save()} />
       )}
       <SessionBanners status={session.status} reload={() => void session.load()} />
-      <div className="annotate-body">
+      {!session.loaded ? <p role="status" className="loading">Loading annotations…</p> : <div className="annotate-body">
         {/* Over the canvas, not above it: a message must not move the image under the pointer. */}
         <div className="canvas-messages">
           <p className="notice" role="status" aria-live="polite">{notice}</p>
@@ -140,7 +140,7 @@ function Annotator(props: AnnotatorProps) {
                     description={`${fileName}, ${imageSize.width} by ${imageSize.height} pixels, ${store.size} annotations`} />
         <SidePanel store={store} labels={labels} attributes={attributes} allowed={allowed} label={label} onLabel={setChosen}
                    floor={floor} onFloor={setFloor} />
-      </div>
+      </div>}
     </div>
   );
 }

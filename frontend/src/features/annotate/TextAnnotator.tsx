@@ -120,7 +120,7 @@ export function TextAnnotator({ projectId, fileId, fileName, schema, task, reloa
       )}
       <SessionBanners status={session.status} reload={() => void session.load()} />
       <p className="notice" role="status" aria-live="polite">{notice}</p>
-      <div className="annotate-body">
+      {!session.loaded ? <p role="status" className="loading">Loading annotations…</p> : <div className="annotate-body">
         <div className="text-box">
           {text.isError && <ErrorMessage error={text.error} />}
           <p className="muted help-line">Select text to label it with the chosen label. Spans may overlap.</p>
@@ -141,7 +141,7 @@ export function TextAnnotator({ projectId, fileId, fileName, schema, task, reloa
         </div>
         <SidePanel store={store} labels={labels} attributes={attributes} allowed={allowed} label={label} onLabel={setChosen} describeShape={excerpt}
                    legend="Label for new spans" help={false} />
-      </div>
+      </div>}
     </div>
   );
 }

@@ -130,5 +130,9 @@ export function useAnnotationSession(projectId: number, fileId: number, schema: 
     [snapshot, saving, query.isSuccess, store, sync],
   );
 
-  return { store, status, unsaved, load, save };
+  // Until the file's annotations have arrived the editor must not take edits: the load replaces the
+  // store, and a change made before it (a class ticked while the page opened) would silently vanish.
+  const loaded = query.data !== undefined;
+
+  return { store, status, unsaved, load, save, loaded };
 }
