@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
+from backend.config import Settings
 from backend.core.deps import SessionDep, SettingsDep
 from backend.core.pagination import Page, PageDep, make_page
 from backend.files import ingest, media, service
@@ -24,6 +25,7 @@ from backend.files.schemas import (
     UploadResult,
     UrlImport,
 )
+from backend.files.storage import Storage
 from backend.projects.deps import AnyMember, Editor
 from backend.query import service as query_service
 from backend.query.parser import MAX_QUERY_CHARS
@@ -93,14 +95,9 @@ def list_files(access: AnyMember, session: SessionDep, page: PageDep,
 def file_texts(body: FileTextsRequest, access: AnyMember, session: SessionDep, storage: StorageDep,
                settings: SettingsDep) -> FileTexts:
     found = service.get_visible_files(session, access, body.file_ids)
-
-    def text_of(f: File) -> str:
-        by_reference = f.storage_connection_id is not None
-        return remote_media.read_text(session, settings, f) if by_reference else service.read_text(storage, f)
-
     wanted = list(dict.fromkeys(body.file_ids))
     texts = [found[i] for i in wanted if i in found and found[i].kind == FileKind.text]
-    return FileTexts(items=[FileTextItem(file_id=f.id, text=text_of(f)) for f in texts],
+    return FileTexts(items=[FileTextItem(file_id=f.id, text=_text(session, settings, storage, f)) for f in texts],
                      missing=[i for i in wanted if i not in found or found[i].kind != FileKind.text])
 
 
@@ -145,7 +142,11 @@ def file_thumbnail(file_id: int, request: Request, access: AnyMember, session: S
 @router.get(_BASE + "/{file_id}/text", response_model=FileText, summary="The text of a text file, as JSON")
 def file_text(file_id: int, access: AnyMember, session: SessionDep, storage: StorageDep,
               settings: SettingsDep) -> FileText:
-    f = service.get_visible_file(session, access, file_id)
-    by_reference = f.storage_connection_id is not None
-    text = remote_media.read_text(session, settings, f) if by_reference else service.read_text(storage, f)
+    text = _text(session, settings, storage, service.get_visible_file(session, access, file_id))
     return FileText(text=text, length=len(text))
+
+
+def _text(session: Session, settings: Settings, storage: Storage, f: File) -> str:
+    """A text file's text, kept here or in a bucket (by reference)."""
+    by_reference = f.storage_connection_id is not None
+    return remote_media.read_text(session, settings, f) if by_reference else service.read_text(storage, f)

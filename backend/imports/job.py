@@ -171,6 +171,8 @@ def run_import(ctx: JobContext, job_id: int) -> None:
         access = _access(session, job)
         labels = _labels(session, job.schema_id)
         attributes = repository.schema_attribute_names(session, job.schema_id)
+        # SQLite has one writer at a time; PostgreSQL takes a second, overlapping connection
+        writers = 2 if session.get_bind().dialect.name == "postgresql" else 1
     path = upload_path(ctx.settings, job)
     if not path.is_file():
         raise ValidationFailed("the uploaded file is gone from the data directory; start a new import")
@@ -178,7 +180,6 @@ def run_import(ctx: JobContext, job_id: int) -> None:
     total = reader.scan()
     ctx.beat(ImportJob, job_id, progress_total=total)
     index = FileIndex(ctx.reading(), job.project_id, by_stem=reader.match_by_stem)
-    writers = 2 if ctx.factory.kw["bind"].dialect.name == "postgresql" else 1  # SQLite has one writer at a time
     writer = _Writer(ctx, job, access, writers)
     try:
         first = job.rows_done

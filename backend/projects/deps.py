@@ -37,16 +37,15 @@ class ProjectAccess:
 
 def effective_role(session: Session, project_id: int, user: User) -> Role | None:
     """Superusers are admins everywhere, service accounts editors everywhere; others by membership."""
-    if user.is_superuser:
-        return Role.admin
-    if user.kind == UserKind.service:
-        return Role.editor
+    privileged = _role(user, None)
+    if privileged is not None:
+        return privileged
     member = repository.membership(session, project_id, user.id)
     return member.role if member else None
 
 
 def _role(user: User, member_role: Role | None) -> Role | None:
-    """``effective_role`` with the membership already read."""
+    """``effective_role`` with the membership already read (``member_role``)."""
     if user.is_superuser:
         return Role.admin
     if user.kind == UserKind.service:

@@ -48,10 +48,5 @@ class AnnotationCache:
             found.update(loaded)
         return found
 
-    def clear(self) -> None:
-        """Forget everything (tests)."""
-        with self._lock:
-            self._entries.clear()
-
 
 ANNOTATIONS = AnnotationCache()

@@ -127,7 +127,6 @@ def update(session: Session, access: ProjectAccess, workflow_id: int, data: Work
     if data.layout is not None:
         workflow.layout = _layout(data.layout)
     if data.source == current.source and data.format in (None, current.format):
-        session.flush()
         return workflow, current
     checked = check(session, access.project.id, data.source, data.format)
     changed = ["definition"]
@@ -152,7 +151,6 @@ def patch(session: Session, access: ProjectAccess, workflow_id: int, data: Workf
     workflow, current = get(session, access, workflow_id, lock=True)
     if data.layout is not None:
         workflow.layout = _layout(data.layout)
-        session.flush()
     if data.enabled is not None and workflow.enabled != data.enabled:
         workflow.enabled = data.enabled
         workflow.updated_at = utcnow()

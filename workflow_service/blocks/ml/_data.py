@@ -99,7 +99,7 @@ def read_slice(ctx: StepContext, *, query: str = "", dataset: str | None = None,
     """A query-defined slice (or a dataset, or an existing snapshot), read through a snapshot: kept (the data a
     model saw, for reproducibility) or, with ``keep=False``, deleted once read."""
     if kind is not None and snapshot_id is None:
-        query = f"file.kind = '{kind}'" + (f" and ({query})" if query.strip() else "")
+        query = _of_kind(kind, query)
     ds = _dataset(ctx, query=query, dataset=dataset, snapshot_id=snapshot_id, decode=decode)
     count = len(ds) if limit is None else min(len(ds), limit)
     try:
@@ -112,12 +112,16 @@ def read_slice(ctx: StepContext, *, query: str = "", dataset: str | None = None,
 def iter_slice(ctx: StepContext, *, query: str, kind: Literal["text", "image"], chunk: int = 1000
                ) -> Iterator[list[dict[str, Any]]]:
     """A query's files in chunks (memory stays bounded on large pools); the snapshot is deleted at the end."""
-    ds = _dataset(ctx, query=f"file.kind = '{kind}'" + (f" and ({query})" if query.strip() else ""))
+    ds = _dataset(ctx, query=_of_kind(kind, query))
     try:
         for start in range(0, len(ds), chunk):
             yield list(ds.iter_positions(range(start, min(len(ds), start + chunk))))
     finally:
         client(ctx).project(ctx.project_id).snapshots.delete(ds.snapshot_id)
+
+
+def _of_kind(kind: str, query: str) -> str:
+    return f"file.kind = '{kind}'" + (f" and ({query})" if query.strip() else "")
 
 
 def read_files(ctx: StepContext, ids: Sequence[int], *, decode: bool = True) -> list[dict[str, Any]]:

@@ -4,10 +4,9 @@
  * and the MLflow run (a link when the workers know an MLflow UI) and model version it logged.
  */
 import type { Artifact, Step } from "./api";
-import { historyOf, reportOf } from "./report";
+import { historyOf, isRecord, reportOf } from "./report";
 import { TrainingChart } from "./TrainingChart";
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
 
 function Metrics({ metrics }: { metrics: Record<string, unknown> }) {

@@ -12,16 +12,15 @@ const SERIES = [
 ] as const;
 
 export function TrainingChart({ stepKey, history, best }: { stepKey: string; history: readonly HistoryPoint[]; best: number | null }) {
-  const rows = history;
   const last = history.at(-1) ?? {};
-  const shown = SERIES.filter((s) => rows.some((r) => typeof r[s.key] === "number"));
+  const shown = SERIES.filter((s) => history.some((r) => typeof r[s.key] === "number"));
   const summary = shown.map((s) => `${s.name} ${last[s.key]?.toFixed(3) ?? "—"}`).join(", ");
   return (
     <figure className="chart" role="img" data-testid={`training-chart-${stepKey}`}
-            aria-label={`Training of ${stepKey} over ${rows.length} epoch${rows.length === 1 ? "" : "s"}; at the end: ${summary}${best ? `; best epoch ${best}` : ""}`}>
+            aria-label={`Training of ${stepKey} over ${history.length} epoch${history.length === 1 ? "" : "s"}; at the end: ${summary}${best ? `; best epoch ${best}` : ""}`}>
       <figcaption>Training per epoch{best ? ` (best: epoch ${best})` : ""}</figcaption>
       <ResponsiveContainer width="100%" height={200}>
-        <LineChart data={rows} margin={{ left: 0, right: 8, top: 8 }} accessibilityLayer>
+        <LineChart data={history} margin={{ left: 0, right: 8, top: 8 }} accessibilityLayer>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="epoch" type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} />
           <YAxis yAxisId="loss" width={44} />
@@ -30,7 +29,7 @@ export function TrainingChart({ stepKey, history, best }: { stepKey: string; his
           <Legend />
           {shown.map((s) => (
             <Line key={s.key} yAxisId={s.axis} type="monotone" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={2}
-                  dot={rows.length <= 30} isAnimationActive={false} />
+                  dot={history.length <= 30} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -7,7 +7,7 @@
 export type HistoryPoint = Readonly<Record<string, number>>;
 type Json = Record<string, unknown>;
 
-const isRecord = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const REPORT_KEYS = ["metrics", "mlflow_run_id", "history"];
 
 /** The step's report: the first port value (or the output itself) with metrics, an MLflow run or a history. */
