@@ -14,6 +14,7 @@ import psycopg
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Row,
     Table,
     Uuid,
     and_,
@@ -44,8 +45,9 @@ _HEADS = cast(Table, Annotation.__table__)
 _VERSIONS = cast(Table, AnnotationVersion.__table__)
 
 # From this many rows on, PostgreSQL gets them through COPY: one statement streamed in one round
-# trip, against one INSERT executed per row (measured ~2x faster for 10,000 heads plus versions).
-COPY_MIN_ROWS = 100
+# trip, against one INSERT executed per row (measured ~2x faster for 10,000 heads plus versions, and
+# for the 64 tags of a zero-shot micro-batch).
+COPY_MIN_ROWS = 2
 
 EDITABLE_TASK_STATUSES = (TaskStatus.available, TaskStatus.in_progress, TaskStatus.changes_requested)
 
@@ -131,9 +133,21 @@ _FIRST_VERSION = {"annotation_id": "id", "version": "version", **{k: k for k in 
                   "author_id": "created_by_id", "created_at": "created_at"}
 
 
+_UUIDS = postgresql.ARRAY(Uuid)
+_IDS_PER_STATEMENT = 10_000
+
 _FIRST_VERSIONS_FROM_HEADS = insert(_VERSIONS).from_select(
     list(_FIRST_VERSION), select(*(_HEADS.c[k] for k in _FIRST_VERSION.values()))
-    .where(_HEADS.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(Uuid)))))
+    .where(_HEADS.c.id == any_(bindparam("ids", type_=_UUIDS))))
+
+# Version-row column -> head-row key for the version a head was just updated to (its author and time).
+_LATEST_VERSION = {**_FIRST_VERSION, "author_id": "updated_by_id", "created_at": "updated_at"}
+
+
+def _latest_versions_from_heads(which: ColumnElement[bool]) -> Any:
+    """``INSERT INTO versions SELECT ... FROM heads WHERE which``: each head's current state as a version row."""
+    return insert(_VERSIONS).from_select(
+        list(_LATEST_VERSION), select(*(_HEADS.c[k] for k in _LATEST_VERSION.values())).where(which))
 
 
 def _use_copy(session: Session, n: int) -> bool:
@@ -164,9 +178,7 @@ def _copy(session: Session, table: Table, names: list[str], rows: Iterable[Seque
     sql = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN (FORMAT BINARY)"
     cursor = cast(psycopg.Cursor[Any], conn.connection.cursor())
     try:
-        cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
-                       [target])
-        oids = dict(cursor.fetchall())
+        oids = _column_types(conn.connection.info, cursor, target)
         with cursor.copy(sql) as copy:
             # Binary COPY needs each column's exact type; JSON columns get their field bytes ready-made
             # (``_jsonb_field``), passed through as psycopg passes bytea.
@@ -185,6 +197,17 @@ def _copy(session: Session, table: Table, names: list[str], rows: Iterable[Seque
         raise sa_exc.IntegrityError(sql, None, exc) from exc
     finally:
         cursor.close()
+
+
+def _column_types(info: dict[Any, Any], cursor: psycopg.Cursor[Any], table: str) -> dict[str, int]:
+    """Column name -> type oid, asked once per database connection (``info`` lives as long as it does;
+    migrations run before the server starts, so a table's types do not change under an open connection)."""
+    known: dict[str, dict[str, int]] = info.setdefault("groundwork_column_types", {})
+    if table not in known:
+        cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+                       [table])
+        known[table] = dict(cursor.fetchall())
+    return known[table]
 
 
 _BYTEA_OID = 17
@@ -273,25 +296,29 @@ def history_of_file(session: Session, file_id: int, after: tuple[str, str, int] 
     return list(session.scalars(stmt))
 
 
-def live_heads_for_replace(session: Session, file_ids: list[int], scope: str, source: str | None,
-                           model_names: set[str | None]) -> list[Annotation]:
-    """The live annotations a replace-mode bulk write removes."""
-    stmt = (select(Annotation).where(Annotation.file_id.in_(file_ids), Annotation.deleted.is_(False))
-            .with_for_update())  # hold them against concurrent edits (no-op on SQLite)
+def tombstone_for_replace(session: Session, file_ids: list[int], scope: str, source: str | None,
+                          model_names: set[str | None], user_id: int, at: datetime) -> Sequence[Row[Any]]:
+    """Tombstone the live annotations a replace-mode bulk write removes, each at its next version; the removed
+    heads' ``id``, ``file_id``, ``label_id`` and ``source``.
+
+    Two statements whatever the count: one UPDATE (its row locks hold the heads against concurrent edits,
+    and a head changed meanwhile is bumped from its current version), then the version rows made by the
+    database from the updated heads, rather than a select, an update per head and an insert per version.
+    """
+    stmt = update(_HEADS).where(_HEADS.c.file_id.in_(file_ids), _HEADS.c.deleted.is_(False))
     if scope == "source" and source is not None:
-        stmt = stmt.where(Annotation.source == source)
+        stmt = stmt.where(_HEADS.c.source == source)
     elif scope == "model":
-        names = [n for n in model_names if n is not None]
-        stmt = stmt.where(Annotation.source == "model", Annotation.model_name.in_(names))
-    return list(session.scalars(stmt))
-
-
-def tombstone_heads(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Mark many heads deleted at their next version (``rows``: id, expected version, time, user)."""
-    if rows:
-        session.execute(
-            update(_HEADS).where(_HEADS.c.id == bindparam("b_id"), _HEADS.c.version == bindparam("b_v"))
-            .values(deleted=True, version=bindparam("b_next"), updated_at=bindparam("b_at"),
-                    updated_by_id=bindparam("b_by")).execution_options(synchronize_session=False),
-            list(rows))
-
+        stmt = stmt.where(_HEADS.c.source == "model",
+                          _HEADS.c.model_name.in_([n for n in model_names if n is not None]))
+    removed = session.execute(
+        stmt.values(deleted=True, version=_HEADS.c.version + 1, updated_at=at, updated_by_id=user_id)
+        .returning(_HEADS.c.id, _HEADS.c.file_id, _HEADS.c.label_id, _HEADS.c.source)).all()
+    ids = [r.id for r in removed]
+    if ids and session.get_bind().dialect.name == "postgresql":
+        session.execute(_latest_versions_from_heads(_HEADS.c.id == any_(bindparam("ids", type_=_UUIDS))),
+                        {"ids": ids})
+    else:  # SQLite binds each id as a parameter
+        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            session.execute(_latest_versions_from_heads(_HEADS.c.id.in_(ids[start:start + _IDS_PER_STATEMENT])))
+    return removed

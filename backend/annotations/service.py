@@ -312,19 +312,14 @@ def _settle_before_stream(session: Session, data: BulkWrite, files: dict[int, Fi
 
 
 def _replace(session: Session, data: BulkWrite, file_ids: list[int], user_id: int,
-             at: datetime) -> Sequence[Annotation]:
-    """Tombstone the live annotations a replace-mode write removes; returns them."""
+             at: datetime) -> Sequence[Any]:
+    """Tombstone the live annotations a replace-mode write removes; returns them (id, file, label, source)."""
     sources = {a.source for f in data.files for a in f.annotations}
     models = {a.model_name for f in data.files for a in f.annotations}
     source = next(iter(sources)) if len(sources) == 1 else None
     if data.replace_scope == "source" and source is None:
         raise ValidationFailed("replace_scope 'source' needs annotations of one source", field="body.replace_scope")
-    olds: Sequence[Annotation] = repo.live_heads_for_replace(session, file_ids, data.replace_scope, source, models)
-    repo.tombstone_heads(session, [{"b_id": h.id, "b_v": h.version, "b_next": h.version + 1, "b_at": at,
-                                    "b_by": user_id} for h in olds])
-    repo.insert_versions(session, [_version_row(h.id, h.version + 1, _head_content(h), deleted=True,
-                                                author_id=user_id, at=at) for h in olds])
-    return olds
+    return repo.tombstone_for_replace(session, file_ids, data.replace_scope, source, models, user_id, at)
 
 
 def versions_page(session: Session, access: ProjectAccess, annotation_id: uuid.UUID, after: int | None,

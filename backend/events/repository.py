@@ -39,6 +39,13 @@ _PG_INSERT = text(
     "FROM jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS e(r, n), wake ORDER BY n")
 
 
+def announce(session: Session) -> None:
+    """Queue the NOTIFY that wakes relays when this transaction commits (PostgreSQL; for writes to the
+    outbox other than ``insert_events``, which queues it itself)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
+
+
 def insert_events(session: Session, rows: list[EventRow]) -> None:
     """Insert outbox rows in the order given."""
     if session.get_bind().dialect.name == "postgresql":
@@ -75,4 +82,7 @@ def requeue(session: Session, project_id: int, after: int, patterns: list[str]) 
     condition = type_filter(patterns)
     if condition is not None:
         stmt = stmt.where(condition)
-    return int(session.execute(stmt.execution_options(synchronize_session=False)).rowcount)  # type: ignore[attr-defined]
+    count = int(session.execute(stmt.execution_options(synchronize_session=False)).rowcount)  # type: ignore[attr-defined]
+    if count:
+        announce(session)
+    return count

@@ -80,6 +80,7 @@ def record_now(session: Session, type_: str, *, project_id: int | None, actor_id
                    schema_version=SCHEMA_VERSION)
     session.add(stored)
     session.flush()
+    repository.announce(session)
     session.info[WROTE_EVENTS] = True
     return stored
 
