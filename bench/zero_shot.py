@@ -16,6 +16,7 @@ shared machine a load spike lands on one side of a pair, and the median shrugs i
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import statistics
@@ -133,6 +134,8 @@ def main() -> None:
     args = c.parser(__doc__ or NAME).parse_args()
     n = BATCH * (20 if args.quick else 100)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # as in a worker, the blocks load before torch (their runtime settings, e.g. OpenMP's, apply to both sides)
+    importlib.import_module("workflow_service.blocks.ml.zero_shot_text")
     import torch
 
     from backend.auth import service as auth_service
