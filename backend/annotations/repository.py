@@ -215,10 +215,19 @@ _JSONB_FORMAT_1 = b"\x01"  # jsonb's binary input: a format version byte, then t
 _EMPTY_OBJECT = _JSONB_FORMAT_1 + b"{}"
 
 
+_BOX_KEYS = frozenset(("x", "y", "w", "h"))
+
+
 def _jsonb_field(value: Any) -> bytes:
     """A jsonb field of binary COPY (None is JSON null, as SQLAlchemy's JSON type stores it)."""
-    if not value and isinstance(value, dict):
-        return _EMPTY_OBJECT  # attributes are mostly empty: no encoding for those
+    if type(value) is dict:
+        if not value:
+            return _EMPTY_OBJECT  # attributes are mostly empty: no encoding for those
+        if value.keys() == _BOX_KEYS:  # most geometries are boxes: ~5x cheaper than json.dumps
+            x, y, w, h = value["x"], value["y"], value["w"], value["h"]
+            # validated coordinates are finite floats, whose repr is JSON (jsonb keeps values, not spacing)
+            if type(x) is float and type(y) is float and type(w) is float and type(h) is float:
+                return b'\x01{"x":%r,"y":%r,"w":%r,"h":%r}' % (x, y, w, h)
     return _JSONB_FORMAT_1 + json.dumps(value).encode()
 
 

@@ -39,6 +39,7 @@ class Chunk:
 
     def __init__(self, job: ImportJob, attributes: set[str], first: int, rows: list[Row]) -> None:
         self.job, self.attributes, self.first, self.rows = job, attributes, first, rows
+        self.options: dict[str, Any] = dict(job.options)  # read once, not per annotation
         self.by_file: dict[int, list[tuple[int, AnnotationIn]]] = {}
         self.rejected: dict[int, str] = {}
         self.dropped: Counter[str] = Counter()
@@ -48,7 +49,7 @@ class Chunk:
 
     def add(self, seq: int, body: dict[str, Any], file_id: int) -> None:
         """Apply the import's options to an annotation body and check it against the schema's shapes."""
-        opts = self.job.options
+        opts = self.options
         attrs = body.get("attributes")
         if isinstance(attrs, dict) and any(k not in self.attributes for k in attrs):
             self.dropped.update(k for k in attrs if k not in self.attributes)

@@ -97,8 +97,9 @@ def stem(name: str) -> str:
 
 def numbers(values: Any, length: int | None = None) -> bool:
     """A list of JSON numbers (of this length); not bools, which are ints to Python."""
-    return type(values) is list and (length is None or len(values) == length) and all(
-        type(v) in _NUMBERS for v in values)
-
-
-_NUMBERS = frozenset({int, float})
+    if type(values) is not list or (length is not None and len(values) != length):
+        return False
+    for v in values:  # noqa: SIM110 (a loop, not all(): called for every box of an import, 0.13 vs 0.31 µs)
+        if type(v) is not float and type(v) is not int:
+            return False
+    return True

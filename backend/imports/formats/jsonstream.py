@@ -65,6 +65,10 @@ class _Text:
 
     def expect(self, chars: str, what: str) -> str:
         """Consume one of ``chars`` (after blanks) or fail naming ``what`` was expected."""
+        c = self.buf[self.pos:self.pos + 1]
+        if c and c in chars:  # the usual case, a separator right after a value: no blank skipping
+            self.pos += 1
+            return c
         c = self.peek()
         if not c or c not in chars:
             found = repr(c) if c else "the end of the file"
