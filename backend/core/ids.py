@@ -18,6 +18,7 @@ _VARIANT = 0b10 << 62
 _RAND_A = (1 << 12) - 1
 _RAND_B = (1 << 62) - 1
 _new, _set = object.__new__, object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown  # an enum member read through its class costs ~0.2 µs per id on 3.11
 
 
 def uuid7() -> uuid.UUID:
@@ -32,5 +33,5 @@ def uuid7() -> uuid.UUID:
     # What ``uuid.UUID(int=...)`` stores, without its range checks (the value is in range by construction).
     out = _new(uuid.UUID)
     _set(out, "int", (ms << 80) | _VERSION_7 | ((bits >> 62) & _RAND_A) << 64 | _VARIANT | (bits & _RAND_B))
-    _set(out, "is_safe", uuid.SafeUUID.unknown)
+    _set(out, "is_safe", _UNKNOWN)
     return out

@@ -40,7 +40,7 @@ _COUNTS = cast(Table, FileLabelCount.__table__)
 
 
 def _key(row: Any) -> tuple[int, int | None, str]:
-    if isinstance(row, Mapping):
+    if type(row) is dict or isinstance(row, Mapping):  # the plain-dict test first: bulk writes pass dicts
         return row["file_id"], row["label_id"], str(row["source"])
     return row.file_id, row.label_id, str(row.source)
 
