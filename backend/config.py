@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     )
     events_exchange: str = Field(default="groundwork.events", description="the topic exchange events go to")
     relay_batch_size: int = Field(default=1000, ge=1, le=10000, description="outbox rows the relay publishes at once")
-    relay_poll_interval_s: float = Field(default=0.025, gt=0, description="how often an idle relay looks for events")
+    relay_poll_interval_s: float = Field(
+        default=0.025, gt=0,
+        description="how often an idle relay looks for events (SQLite; on PostgreSQL a NOTIFY wakes it)")
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = DEV_SECRET_KEY
