@@ -133,21 +133,23 @@ _FIRST_VERSION = {"annotation_id": "id", "version": "version", **{k: k for k in 
                   "author_id": "created_by_id", "created_at": "created_at"}
 
 
-_UUIDS = postgresql.ARRAY(Uuid)
-_IDS_PER_STATEMENT = 10_000
-
-_FIRST_VERSIONS_FROM_HEADS = insert(_VERSIONS).from_select(
-    list(_FIRST_VERSION), select(*(_HEADS.c[k] for k in _FIRST_VERSION.values()))
-    .where(_HEADS.c.id == any_(bindparam("ids", type_=_UUIDS))))
-
 # Version-row column -> head-row key for the version a head was just updated to (its author and time).
 _LATEST_VERSION = {**_FIRST_VERSION, "author_id": "updated_by_id", "created_at": "updated_at"}
 
+# PostgreSQL: the heads whose ids are passed as one array parameter, ``ids``.
+_IDS_IN_ARRAY = _HEADS.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(Uuid)))
+_IDS_PER_STATEMENT = 10_000  # SQLite binds each id as a parameter
 
-def _latest_versions_from_heads(which: ColumnElement[bool]) -> Any:
-    """``INSERT INTO versions SELECT ... FROM heads WHERE which``: each head's current state as a version row."""
+
+def _versions_from_heads(columns: dict[str, str], which: ColumnElement[bool]) -> Any:
+    """``INSERT INTO versions SELECT ... FROM heads WHERE which``: version rows made by the database from the
+    heads (``columns``: version-row column -> head column)."""
     return insert(_VERSIONS).from_select(
-        list(_LATEST_VERSION), select(*(_HEADS.c[k] for k in _LATEST_VERSION.values())).where(which))
+        list(columns), select(*(_HEADS.c[k] for k in columns.values())).where(which))
+
+
+_FIRST_VERSIONS_FROM_HEADS = _versions_from_heads(_FIRST_VERSION, _IDS_IN_ARRAY)
+_LATEST_VERSIONS_FROM_HEADS = _versions_from_heads(_LATEST_VERSION, _IDS_IN_ARRAY)
 
 
 def _use_copy(session: Session, n: int) -> bool:
@@ -324,10 +326,11 @@ def tombstone_for_replace(session: Session, file_ids: list[int], scope: str, sou
         stmt.values(deleted=True, version=_HEADS.c.version + 1, updated_at=at, updated_by_id=user_id)
         .returning(_HEADS.c.id, _HEADS.c.file_id, _HEADS.c.label_id, _HEADS.c.source)).all()
     ids = [r.id for r in removed]
-    if ids and session.get_bind().dialect.name == "postgresql":
-        session.execute(_latest_versions_from_heads(_HEADS.c.id == any_(bindparam("ids", type_=_UUIDS))),
-                        {"ids": ids})
-    else:  # SQLite binds each id as a parameter
-        for start in range(0, len(ids), _IDS_PER_STATEMENT):
-            session.execute(_latest_versions_from_heads(_HEADS.c.id.in_(ids[start:start + _IDS_PER_STATEMENT])))
+    if not ids:
+        return removed
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_LATEST_VERSIONS_FROM_HEADS, {"ids": ids})
+        return removed
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        session.execute(_versions_from_heads(_LATEST_VERSION, _HEADS.c.id.in_(ids[start:start + _IDS_PER_STATEMENT])))
     return removed

@@ -111,14 +111,14 @@ class Relay:
                         if not self.leadership.held():
                             log.warning("relay: lost the relay lock; waiting to take it again")
                             return
-                    self._forget_notifications()  # this batch reads whatever they announced
+                    self._take_notifications()  # this batch reads whatever they announced
                     count = self.relay_batch(publisher)
                     failures = 0
                     if count:  # a full batch: go straight on; a partial one: gather the trickle a moment
                         idle = 0
                         if count < self.batch_size:
                             stop.wait(BATCH_LINGER_S)
-                            if not self._announced():  # nothing committed since the read: no point reading
+                            if not self._take_notifications():  # nothing committed since the read
                                 self._wait_for_events(self._idle_wait(1))
                     else:  # idle: poll less and less often, so a quiet server rests
                         idle += 1
@@ -151,20 +151,13 @@ class Relay:
             return LISTENING_POLL_S
         return min(self.poll_interval_s * 2.0 ** min(idle - 1, 8), IDLE_POLL_CAP_S)
 
-    def _announced(self) -> bool:
-        """Whether events may have been committed since the last read: a NOTIFY came (PostgreSQL); without
-        LISTEN there is no telling, so yes."""
+    def _take_notifications(self) -> bool:
+        """Drop the notifications received so far; whether there were any, i.e. whether events may have been
+        committed since the last read (without LISTEN there is no telling, so yes)."""
         listener = self._listener()
         if listener is None:
             return True
-        return any(True for _ in listener.notifies(timeout=0))
-
-    def _forget_notifications(self) -> None:
-        """Drop the notifications received so far (the batch about to run reads their events)."""
-        listener = self._listener()
-        if listener is not None:
-            for _ in listener.notifies(timeout=0):
-                pass
+        return sum(1 for _ in listener.notifies(timeout=0)) > 0
 
     def _listener(self) -> psycopg.Connection[Any] | None:
         """The held connection's psycopg connection, which LISTENs on the outbox channel (PostgreSQL)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -109,20 +111,31 @@ def _many(n: int) -> bytes:
                   "annotations": [_ann(i, cat=2 if i in bad else 1, bbox=[i % 30, 1, 5, 5]) for i in range(n)]})
 
 
-def test_a_crash_mid_import_resumes_after_the_last_committed_chunk(
-        proj: Project, app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def _chunks_of_four(proj: Project, monkeypatch: pytest.MonkeyPatch, before_write: Callable[[int], None]) -> None:
+    """Two images, imports in chunks of 4 rows, and ``before_write(n)`` before the n-th chunk's bulk write
+    (it may raise, as a crash or a lost database, or sleep); chunks may be written on two threads."""
     proj.images([("a.png", 40, 30), ("b.png", 40, 30)])
     monkeypatch.setattr(import_job, "CHUNK_ROWS", 4)
     real = annotations_service.bulk_write
-    calls = {"n": 0}
+    calls = itertools.count(1)
+    lock = threading.Lock()
 
-    def crash_on_the_third_chunk(*args: Any, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt  # the process dies: no handler runs, the job stays "running"
+    def bulk_write(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            n = next(calls)
+        before_write(n)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(annotations_service, "bulk_write", crash_on_the_third_chunk)
+    monkeypatch.setattr(annotations_service, "bulk_write", bulk_write)
+
+
+def test_a_crash_mid_import_resumes_after_the_last_committed_chunk(
+        proj: Project, app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash_on_the_third_chunk(n: int) -> None:
+        if n == 3:
+            raise KeyboardInterrupt  # the process dies: no handler runs, the job stays "running"
+
+    _chunks_of_four(proj, monkeypatch, crash_on_the_third_chunk)
     started = proj.start_import(_many(10), "many.json", "coco", "vision")
     with pytest.raises(KeyboardInterrupt):
         run_jobs(app)
@@ -142,18 +155,13 @@ def test_a_crash_mid_import_resumes_after_the_last_committed_chunk(
 
 def test_a_failed_import_keeps_its_chunks_and_resumes_on_request(
         proj: Project, app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    proj.images([("a.png", 40, 30), ("b.png", 40, 30)])
-    monkeypatch.setattr(import_job, "CHUNK_ROWS", 4)
-    real = annotations_service.bulk_write
-    broken = {"on": True, "n": 0}
+    broken = {"on": True}
 
-    def database_goes_away(*args: Any, **kwargs: Any) -> Any:
-        broken["n"] += 1
-        if broken["on"] and broken["n"] == 2:
+    def database_goes_away(n: int) -> None:
+        if broken["on"] and n == 2:
             raise ConnectionError("server closed the connection unexpectedly")
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(annotations_service, "bulk_write", database_goes_away)
+    _chunks_of_four(proj, monkeypatch, database_goes_away)
     job = proj.run_import(_many(10), "many.json", "coco", "vision")
     assert job["status"] == "failed" and job["resumable"] is True
     assert "server closed the connection unexpectedly" in job["error"]
@@ -173,23 +181,13 @@ def test_a_failed_import_keeps_its_chunks_and_resumes_on_request(
 def test_a_chunk_failing_while_an_earlier_one_is_still_writing_keeps_exactly_the_earlier_ones(
         proj: Project, app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     # On PostgreSQL two writers commit chunks in order: chunk 3 fails while chunk 2 is still being written.
-    proj.images([("a.png", 40, 30), ("b.png", 40, 30)])
-    monkeypatch.setattr(import_job, "CHUNK_ROWS", 4)
-    real = annotations_service.bulk_write
-    calls = {"n": 0}
-    lock = threading.Lock()
-
-    def slow_second_failing_third(*args: Any, **kwargs: Any) -> Any:
-        with lock:
-            calls["n"] += 1
-            n = calls["n"]
+    def slow_second_failing_third(n: int) -> None:
         if n == 2:
             time.sleep(0.5)  # chunk 2 is slow: chunk 3 (on the other writer) fails meanwhile
         if n == 3:
             raise ConnectionError("lost the database on chunk 3")
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(annotations_service, "bulk_write", slow_second_failing_third)
+    _chunks_of_four(proj, monkeypatch, slow_second_failing_third)
     job = proj.run_import(_many(16), "many.json", "coco", "vision")
     assert job["status"] == "failed" and "chunk 3" in job["error"]
     assert job["progress"]["done"] == 8  # chunks 1 and 2, nothing after
