@@ -10,6 +10,7 @@ kept by the soft delete); delete the snapshot to stop that.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,6 +148,8 @@ def batch(session: Session, settings: Settings, storage: Storage, access: Projec
     file_ids = sorted({found[pos][0].id for pos in shown})
 
     def load(ids: list[int]) -> dict[int, str]:
+        if repository.builds_annotation_json(session):
+            return dict.fromkeys(ids, "") | repository.annotation_json_as_of(session, ids, snap.as_of, snap.labels)
         parts: dict[int, list[str]] = {fid: [] for fid in ids}
         for v in repository.annotations_as_of(session, ids, snap.as_of):
             parts[v.file_id].append(_annotation(v, snap.labels))
@@ -183,6 +186,9 @@ def _attach_media(session: Session, settings: Settings, storage: Storage, f: Any
         elif f.kind == FileKind.text:
             item["text"] = storage.read(f.storage_key).decode("utf-8-sig")
             return
+        elif (path := _local_file(storage, f.storage_key)) is not None:
+            key = f.storage_key
+            members.append(Member(name, f.size_bytes, lambda: storage.read(key), path=path))
         elif storage.exists(f.storage_key):
             key = f.storage_key
             members.append(Member(name, f.size_bytes, lambda: storage.read(key)))
@@ -192,3 +198,9 @@ def _attach_media(session: Session, settings: Settings, storage: Storage, f: Any
         item["media"] = name
     except (AppError, OSError) as exc:  # one unreadable file must not fail the whole batch
         item["error"] = f"unavailable: {getattr(exc, 'message', None) or exc}"
+
+
+def _local_file(storage: Storage, key: str) -> str | None:
+    """The path of a stored object that is a file on this machine (read straight into the stream), else None."""
+    path = storage.local_path(key)
+    return str(path) if path is not None and os.path.isfile(path) else None

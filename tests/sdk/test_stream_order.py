@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -64,3 +65,21 @@ def test_parse_batch_reads_the_server_format() -> None:
         assert tar.getnames() == ["batch.json", "4.jpg"]
     with pytest.raises(OSError, match="expected"):
         b"".join(stream(manifest, [Member("4.jpg", 5, lambda: b"abc")]))
+
+
+def test_local_files_are_read_straight_into_the_stream_and_checked(tmp_path: Path) -> None:
+    """Members backed by a file path (local storage) frame the same bytes; a file that changed size since
+    the manifest promised its length cuts the stream instead of sending a corrupt archive."""
+    from backend.streaming.archive import Member, stream
+
+    photo, empty = tmp_path / "photo.jpg", tmp_path / "empty.bin"
+    photo.write_bytes(bytes(range(256)) * 5)
+    empty.write_bytes(b"")
+    manifest = json.dumps({"items": [{"position": 0, "media": "0.jpg"}, {"position": 1, "media": "1.bin"}]}).encode()
+    never = lambda: pytest.fail("a member with a path is read from the path")  # noqa: E731
+    members = [Member("0.jpg", 1280, never, path=str(photo)), Member("1.bin", 0, never, path=str(empty))]
+    items = parse_batch(b"".join(stream(manifest, members)))
+    assert items[0].media == photo.read_bytes() and items[1].media == b""
+    for wrong in (1279, 1281):
+        with pytest.raises(OSError, match="expected"):
+            b"".join(stream(manifest, [Member("0.jpg", wrong, never, path=str(photo))]))
