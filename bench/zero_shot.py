@@ -10,7 +10,9 @@ Measured, interleaved batch by batch so both see the same machine load:
 ``ratio`` = block items/s ÷ bare items/s, the median over the batch pairs (target ≥ 0.85 on CPU): on a
 shared machine a load spike lands on one side of a pair, and the median shrugs it off;
 ``ratio_of_totals`` is the same over all batches together. The block's phases are timed too
-(``read_ms``, ``model_ms``, ``write_ms`` per batch). With a CUDA GPU the same runs again on it
+(``read_ms``, ``model_ms``, ``write_ms`` per batch: time spent in each; the block reads one half of
+a micro-batch and writes the other while its model works, so these overlap and may add up to more than
+the block's time). With a CUDA GPU the same runs again on it
 (``gpu_*`` figures; the device name goes into ``machine``).
 """
 
@@ -109,10 +111,10 @@ class _TimedPhases:
     """Wrap the block's reads, model and writes with timers (the block itself is unchanged)."""
 
     def __init__(self, data: Any, block: Any, phases: dict[str, float]) -> None:
-        self.saved = [(data, "schema_and_texts", data.schema_and_texts), (data, "write_tags", data.write_tags),
+        self.saved = [(data, "texts", data.texts), (data, "write_tags", data.write_tags),
                       (block, "predict", block.predict)]
         for owner, name, fn in self.saved:
-            phase = {"schema_and_texts": "read", "write_tags": "write", "predict": "model"}[name]
+            phase = {"texts": "read", "write_tags": "write", "predict": "model"}[name]
             setattr(owner, name, self._wrap(fn, phase, phases))
 
     @staticmethod

@@ -18,12 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workflow_service.blocks.base import Block, Item, Outputs
 from workflow_service.blocks.ml import _data as data
+from workflow_service.blocks.ml import _pipeline as pipeline
 from workflow_service.blocks.ml._common import DEVICE, SCHEMA, predictions_port, split_by_score
 from workflow_service.blocks.ml._runtime import fingerprint, model_dir, need
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+    from groundwork.types import LabelSchema
 
 
 class ZeroShotTextConfig(BaseModel):
@@ -89,16 +91,31 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
     def run_batch(self, items: Sequence[Item]) -> list[Any]:
         ctx = items[0].ctx  # a micro-batch belongs to one workflow version, hence one project
         wanted = [data.input_files(item.args) for item in items]
-        found, read = data.schema_and_texts(ctx, self.config.schema_name,
-                                            list(dict.fromkeys(f for ids in wanted for f in ids)))
-        labels = data.labels_for(found, "tag", self.config.labels)
-        texts = [(f, t) for f, t in read.items() if t.strip()]
-        probs = self.predict([t for _, t in texts], labels)
+        parts = pipeline.parts_of(list(dict.fromkeys(f for ids in wanted for f in ids)), self.config.batch_size)
         tag = self.model_tag()
-        best = probs.argmax(axis=1) if texts else []
-        scored = {f: (labels[int(b)], float(row[b]), row) for (f, _), b, row in zip(texts, best, probs, strict=True)}
-        data.write_tags(ctx, found.id, [(f, label, score) for f, (label, score, _) in scored.items()], tag,
-                        replace=self.config.replace)
+        state: dict[str, Any] = {}  # the schema and its labels, read with the first part
+
+        def read(part: list[int]) -> tuple[LabelSchema | None, dict[int, str]]:
+            if part is parts[0]:
+                return data.schema_and_texts(ctx, self.config.schema_name, part)
+            return None, data.texts(ctx, part)
+
+        def compute(part: list[int], got: tuple[LabelSchema | None, dict[int, str]]) -> dict[int, Any]:
+            if got[0] is not None:
+                state["schema"], state["labels"] = got[0], data.labels_for(got[0], "tag", self.config.labels)
+            texts = [(f, t) for f, t in got[1].items() if t.strip()]
+            probs = self.predict([t for _, t in texts], state["labels"])
+            best = probs.argmax(axis=1) if texts else []
+            return {f: (state["labels"][int(b)], float(row[b]), row)
+                    for (f, _), b, row in zip(texts, best, probs, strict=True)}
+
+        def write(scored: dict[int, Any]) -> None:
+            if scored:
+                data.write_tags(ctx, state["schema"].id, [(f, label, score) for f, (label, score, _) in scored.items()],
+                                tag, replace=self.config.replace)
+
+        scored = {f: s for done in pipeline.run(parts, read, compute, write) for f, s in done.items()}
+        labels = state.get("labels", [])
         return [self._outputs(item, ids, scored, labels, tag) for item, ids in zip(items, wanted, strict=True)]
 
     def _outputs(self, item: Item, ids: list[int], scored: dict[int, Any], labels: list[str],
