@@ -75,13 +75,13 @@ def _read(m: Member) -> bytes:
     return data
 
 
-def _read_into(m: Member, path: str, into: memoryview) -> None:
-    """Fill ``into`` (exactly ``m.size`` bytes) from the file at ``path``."""
+def _read_into(name: str, path: str, size: int, into: memoryview) -> None:
+    """Fill ``into`` (exactly ``size`` bytes) from the file at ``path``."""
     fd = os.open(path, os.O_RDONLY)
     try:
         actual = os.fstat(fd).st_size
-        if actual != m.size or (m.size and os.preadv(fd, [into], 0) != m.size):
-            raise OSError(f"{m.name}: the stored file has {actual} bytes, expected {m.size}")
+        if actual != size or (size and os.preadv(fd, [into], 0) != size):
+            raise OSError(f"{name}: the stored file has {actual} bytes, expected {size}")
     finally:
         os.close(fd)
 
@@ -92,14 +92,15 @@ def _framed(group: list[Member]) -> bytes | memoryview:
     Local files are read straight into one buffer sized in advance, after their headers: no bytes object
     per file and no join copying them all again. Other members are read as bytes and joined.
     """
-    if any(m.path is None for m in group):
+    paths = [m.path for m in group]
+    if None in paths:
         return b"".join(part for m in group for part in (header(m.name, m.size), _read(m), padding(m.size)))
     view = memoryview(bytearray(sum(BLOCK + m.size + (-m.size % BLOCK) for m in group)))
     offset = 0
-    for m in group:
+    for m, path in zip(group, paths, strict=True):
         view[offset:offset + BLOCK] = header(m.name, m.size)
         offset += BLOCK
-        _read_into(m, m.path or "", view[offset:offset + m.size])
+        _read_into(m.name, str(path), m.size, view[offset:offset + m.size])
         offset += m.size + (-m.size % BLOCK)  # the padding is already zeros
     return view
 

@@ -186,21 +186,15 @@ def _attach_media(session: Session, settings: Settings, storage: Storage, f: Any
         elif f.kind == FileKind.text:
             item["text"] = storage.read(f.storage_key).decode("utf-8-sig")
             return
-        elif (path := _local_file(storage, f.storage_key)) is not None:
+        else:  # a local file is read straight into the stream by its path; other storage by ``read``
             key = f.storage_key
-            members.append(Member(name, f.size_bytes, lambda: storage.read(key), path=path))
-        elif storage.exists(f.storage_key):
-            key = f.storage_key
-            members.append(Member(name, f.size_bytes, lambda: storage.read(key)))
-        else:
-            item["error"] = "missing"
-            return
+            local = storage.local_path(key)
+            if not (os.path.isfile(local) if local is not None else storage.exists(key)):
+                item["error"] = "missing"
+                return
+            members.append(Member(name, f.size_bytes, lambda: storage.read(key),
+                                  path=str(local) if local is not None else None))
         item["media"] = name
     except (AppError, OSError) as exc:  # one unreadable file must not fail the whole batch
         item["error"] = f"unavailable: {getattr(exc, 'message', None) or exc}"
 
-
-def _local_file(storage: Storage, key: str) -> str | None:
-    """The path of a stored object that is a file on this machine (read straight into the stream), else None."""
-    path = storage.local_path(key)
-    return str(path) if path is not None and os.path.isfile(path) else None
