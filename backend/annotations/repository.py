@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from backend.annotations.geometry import FileShape
 from backend.annotations.models import Annotation, AnnotationVersion
+from backend.files import repository as files_repo
 from backend.files.models import File
 from backend.tasks.models import Task, TaskStatus
 
@@ -54,10 +55,9 @@ EDITABLE_TASK_STATUSES = (TaskStatus.available, TaskStatus.in_progress, TaskStat
 
 def file_shapes(session: Session, project_id: int, file_ids: Iterable[int]) -> dict[int, FileShape]:
     """The live files of a project among ``file_ids``, with what geometry is checked against."""
-    ids = list(file_ids)
-    rows = session.execute(select(File.id, File.kind, File.width, File.height, File.text_length)
-                           .where(File.project_id == project_id, File.id.in_(ids), File.deleted_at.is_(None)))
-    return {r.id: FileShape(r.id, r.kind, r.width, r.height, r.text_length) for r in rows}
+    rows = session.execute(select(File.id, File.project_id, File.kind, File.width, File.height, File.text_length)
+                           .where(files_repo.by_id(file_ids)))
+    return {r.id: FileShape(r.id, r.kind, r.width, r.height, r.text_length) for r in rows if r.project_id == project_id}
 
 
 def file_shape(session: Session, project_id: int, file_id: int, visible: ColumnElement[bool], *,

@@ -31,11 +31,18 @@ def visible_file(session: Session, project_id: int, file_id: int,
                                              File.deleted_at.is_(None), visible))
 
 
+def by_id(ids: Iterable[int]) -> ColumnElement[bool]:
+    """Undeleted files among ``ids``: a lookup by primary key. Callers check the project on the rows, not in
+    the WHERE clause: with ``project_id = $1`` there, a cached generic plan may pick the (project_id, ...)
+    index and read every file of the project to find a few (seen on PostgreSQL: 1 -> 5 ms per bulk write
+    as a 6,400-file project's writes went on)."""
+    return File.id.in_(list(ids)) & File.deleted_at.is_(None)
+
+
 def visible_files(session: Session, project_id: int, file_ids: Iterable[int],
                   visible: ColumnElement[bool]) -> list[File]:
     """The undeleted files among ``file_ids`` that pass ``visible`` (any order)."""
-    return list(session.scalars(select(File).where(File.id.in_(list(file_ids)), File.project_id == project_id,
-                                                   File.deleted_at.is_(None), visible)))
+    return [f for f in session.scalars(select(File).where(by_id(file_ids), visible)) if f.project_id == project_id]
 
 
 def list_files(session: Session, project_id: int, visible: ColumnElement[bool], *, after: int | None,
@@ -74,6 +81,6 @@ def live_ids(session: Session, project_id: int, file_ids: Iterable[int]) -> set[
     found: set[int] = set()
     for i in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[i:i + _IN_CHUNK]
-        found.update(session.scalars(select(File.id).where(File.project_id == project_id,
-                                                           File.deleted_at.is_(None), File.id.in_(chunk))))
+        found.update(r.id for r in session.execute(select(File.id, File.project_id).where(by_id(chunk)))
+                     if r.project_id == project_id)
     return found

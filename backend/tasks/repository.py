@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from backend.auth.models import User
-from backend.files.models import File
+from backend.files import repository as files_repo
 from backend.label_schemas.models import LabelSchema
 from backend.projects.models import Member, Role
 from backend.tasks.models import Task, TaskKind, TaskStatus
@@ -35,8 +35,7 @@ class TaskFilter:
 
 def live_file_ids(session: Session, project_id: int, file_ids: Collection[int]) -> set[int]:
     """The ids among ``file_ids`` that are files of this project and not deleted."""
-    stmt = select(File.id).where(File.project_id == project_id, File.id.in_(file_ids), File.deleted_at.is_(None))
-    return set(session.scalars(stmt))
+    return files_repo.live_ids(session, project_id, file_ids)
 
 
 def schema_in_project(session: Session, project_id: int, schema_id: int) -> bool:

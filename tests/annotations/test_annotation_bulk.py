@@ -111,3 +111,15 @@ def test_viewers_and_annotators_cannot_bulk_write(team: Team, app: FastAPI) -> N
     assert team.viewer.client.post(f"{base}/annotations/bulk", json=body).status_code == 403
     assert team.annotator.client.post(f"{base}/annotations/bulk", json=body).status_code == 403
     assert team.outsider.client.post(f"{base}/annotations/bulk", json=body).status_code == 404
+
+
+def test_a_file_of_another_project_is_refused(team: Team, app: FastAPI, engine: Engine) -> None:
+    # files are looked up by id alone and their project checked on the rows: a foreign id must not slip through
+    base, schema_id, files = _setup(team, app, 1)
+    other_project = team.outsider.client.get("/api/v1/projects").json()["items"][0]["id"]
+    foreign = add_file(app, other_project, width=100, height=80)
+    res = team.editor.client.post(f"{base}/annotations/bulk", json={
+        "schema_id": schema_id, "files": [{"file_id": files[0], "annotations": _boxes(2)},
+                                          {"file_id": foreign, "annotations": _boxes(2)}]})
+    assert res.status_code == 422 and res.json()["error"]["fields"][0]["field"] == "body.files.1.file_id"
+    assert count_rows(engine) == (0, 0)
