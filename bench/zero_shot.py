@@ -10,9 +10,9 @@ Measured, interleaved batch by batch so both see the same machine load:
 ``ratio`` = block items/s ÷ bare items/s, the median over the batch pairs (target ≥ 0.85 on CPU): on a
 shared machine a load spike lands on one side of a pair, and the median shrugs it off;
 ``ratio_of_totals`` is the same over all batches together. The block's phases are timed too
-(``read_ms``, ``model_ms``, ``write_ms`` per batch: time spent in each; the block reads one half of
-a micro-batch and writes the other while its model works, so these overlap and may add up to more than
-the block's time). With a CUDA GPU the same runs again on it
+(``read_ms``, ``model_ms``, ``write_ms`` per batch: time spent in each; on a GPU the block reads one
+half of a micro-batch and writes the other while its model works, so these overlap and may add up to
+more than the block's time). With a CUDA GPU the same runs again on it
 (``gpu_*`` figures; the device name goes into ``machine``).
 """
 

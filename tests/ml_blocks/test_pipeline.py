@@ -21,9 +21,15 @@ WAIT_S = 10
     (0, 64, []),
 ])
 def test_parts_cover_every_id_once_in_order(n: int, batch: int, sizes: list[int]) -> None:
-    parts = pipeline.parts_of(list(range(n)), batch)
+    parts = pipeline.parts_of(list(range(n)), batch, halve=True)
     assert [len(p) for p in parts] == sizes
     assert [i for p in parts for i in p] == list(range(n))
+
+
+@pytest.mark.parametrize(("n", "sizes"), [(64, [64]), (33, [33]), (200, [64, 64, 64, 8])])
+def test_without_halving_a_pass_is_one_part(n: int, sizes: list[int]) -> None:
+    # on the CPU the model takes every core: one read and one write per forward pass, none beside it
+    assert [len(p) for p in pipeline.parts_of(list(range(n)), 64, halve=False)] == sizes
 
 
 def test_next_read_and_previous_write_run_while_the_model_works() -> None:

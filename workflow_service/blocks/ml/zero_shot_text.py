@@ -20,7 +20,7 @@ from workflow_service.blocks.base import Block, Item, Outputs
 from workflow_service.blocks.ml import _data as data
 from workflow_service.blocks.ml import _pipeline as pipeline
 from workflow_service.blocks.ml._common import DEVICE, SCHEMA, predictions_port, split_by_score
-from workflow_service.blocks.ml._runtime import fingerprint, model_dir, need
+from workflow_service.blocks.ml._runtime import fingerprint, model_dir, need, pick_device
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,7 +91,8 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
     def run_batch(self, items: Sequence[Item]) -> list[Any]:
         ctx = items[0].ctx  # a micro-batch belongs to one workflow version, hence one project
         wanted = [data.input_files(item.args) for item in items]
-        parts = pipeline.parts_of(list(dict.fromkeys(f for ids in wanted for f in ids)), self.config.batch_size)
+        parts = pipeline.parts_of(list(dict.fromkeys(f for ids in wanted for f in ids)), self.config.batch_size,
+                                  halve=pick_device(self.config.device).startswith("cuda"))
         tag = self.model_tag()
         state: dict[str, Any] = {}  # the schema and its labels, read with the first part
 
