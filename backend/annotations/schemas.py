@@ -219,6 +219,9 @@ class BulkWrite(StrictInput):
             {"type": "box", "label": "car", "geometry": {"x": 5, "y": 5, "w": 50, "h": 30},
              "source": "model", "model_name": "owlv2", "model_version": "1", "score": 0.91}]}]}]})
     schema_id: int | None = Field(default=None, description="default schema for every annotation")
+    schema_revision: int | None = Field(
+        default=None, ge=1, description="with schema_id: store nothing (409 stale_version) unless that schema is "
+                                        "still at this revision, e.g. the one a model chose its labels from")
     mode: Literal["append", "replace"] = "append"
     replace_scope: Literal["all", "source", "model"] = Field(
         default="model",

@@ -305,10 +305,22 @@ def _settle_before_stream(session: Session, data: BulkWrite, files: dict[int, Fi
                 chosen[ann.id] = where
     for schema_id, where in first_use.items():
         specs.preload(schema_id, where)
+    if data.schema_revision is not None:
+        _check_revision(specs, data.schema_id, data.schema_revision)
     taken = repo.existing_ids(session, chosen) if chosen else set()
     if taken:
         first = next(a for a in chosen if a in taken)
         raise ValidationFailed("an annotation with this id already exists", field=chosen[first])
+
+
+def _check_revision(specs: _Specs, schema_id: int | None, revision: int) -> None:
+    """The write was made against this revision of the schema: refuse it if the schema has moved on since."""
+    if schema_id is None:
+        raise ValidationFailed("schema_revision needs schema_id", field="body.schema_revision")
+    current = specs.get(schema_id, "body").schema.revision
+    if current != revision:
+        raise StaleVersion(f"schema {schema_id} is at revision {current}, not {revision}",
+                           field="body.schema_revision", detail={"current_revision": current})
 
 
 def _replace(session: Session, data: BulkWrite, file_ids: list[int], user_id: int,

@@ -123,3 +123,24 @@ def test_a_file_of_another_project_is_refused(team: Team, app: FastAPI, engine: 
                                           {"file_id": foreign, "annotations": _boxes(2)}]})
     assert res.status_code == 422 and res.json()["error"]["fields"][0]["field"] == "body.files.1.file_id"
     assert count_rows(engine) == (0, 0)
+
+
+def test_a_write_against_an_old_schema_revision_is_refused(team: Team, app: FastAPI, engine: Engine) -> None:
+    base, schema_id, files = _setup(team, app, 1)
+    schema = team.admin.client.get(f"{base}/schemas/{schema_id}").json()
+    body = {"schema_id": schema_id, "schema_revision": schema["revision"], "mode": "replace",
+            "files": [{"file_id": files[0], "annotations": _boxes(2)}]}
+    assert team.editor.client.post(f"{base}/annotations/bulk", json=body).status_code == 200
+    doc = {**OBJECTS_SCHEMA, "revision": schema["revision"],
+           "labels": [*OBJECTS_SCHEMA["labels"], {"name": "bus", "color": "#00ff00", "annotation_types": ["box"]}]}
+    edited = team.admin.client.put(f"{base}/schemas/{schema_id}", json=doc)
+    assert edited.status_code == 200, edited.text
+    stale = team.editor.client.post(f"{base}/annotations/bulk", json={**body, "files": [
+        {"file_id": files[0], "annotations": _boxes(5)}]})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
+    assert stale.json()["error"]["fields"][0]["field"] == "body.schema_revision"
+    assert stale.json()["error"]["detail"]["current_revision"] == edited.json()["revision"]
+    assert count_rows(engine) == (2, 2)  # the replace did not happen: still the first two boxes, one version each
+    no_schema = team.editor.client.post(f"{base}/annotations/bulk", json={**body, "schema_id": None})
+    assert no_schema.status_code == 422
+    assert no_schema.json()["error"]["fields"][0]["field"] == "body.schema_revision"

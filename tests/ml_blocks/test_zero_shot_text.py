@@ -82,3 +82,37 @@ def test_only_some_labels_and_non_texts_are_skipped(project: MLProject) -> None:
     assert project.annotations(image) == []
     with pytest.raises(ValueError, match="not tag labels"):
         block(labels=["weather"]).run_batch(project.items([[text]]))
+
+
+def test_the_schema_is_read_once_and_an_edit_still_applies_to_the_next_batch(
+        project: MLProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workflow_service.blocks.ml import _data
+
+    reads: list[str | None] = []
+    real_schema = _data.schema
+
+    def counted(ctx: Any, name: str | None) -> Any:
+        reads.append(name)
+        return real_schema(ctx, name)
+
+    monkeypatch.setattr(_data, "schema", counted)
+    first, second, third = project.upload_texts(["the striker scored twice", "a storm is coming tonight",
+                                                 "heavy snow and strong winds expected"])
+    zs = block()
+    zs.run_batch(project.items([[first]]))
+    zs.run_batch(project.items([[second]]))
+    assert len(reads) == 1  # the second micro-batch starts from the schema this process knows
+    schema = project.admin.get(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}").json()
+    labels = [{k: lb[k] for k in ("id", "name", "color", "annotation_types")} for lb in schema["labels"]]
+    labels.append({"name": "weather", "color": "#9467bd", "annotation_types": ["tag"]})
+    r = project.admin.put(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}",
+                          json={"name": "topics", "labels": labels, "revision": schema["revision"]})
+    assert r.status_code == 200, r.text
+    # its write carries the revision it was scored against: refused, the schema read again, the batch redone
+    (out,) = zs.run_batch(project.items([[third]]))
+    assert len(reads) == 2 and out.ports["predictions"]["labels"][-1] == "weather"
+    weather = next(lb["id"] for lb in r.json()["labels"] if lb["name"] == "weather")
+    (tag,) = project.annotations(third)
+    assert tag["label_id"] == weather
+    history = project.admin.get(f"/api/v1/projects/{project.id}/files/{third}/history").json()["items"]
+    assert len(history) == 1  # the refused write stored nothing

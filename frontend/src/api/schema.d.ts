@@ -2123,6 +2123,11 @@ export interface components {
              * @description default schema for every annotation
              */
             schema_id?: number | null;
+            /**
+             * Schema Revision
+             * @description with schema_id: store nothing (409 stale_version) unless that schema is still at this revision, e.g. the one a model chose its labels from
+             */
+            schema_revision?: number | null;
         };
         /** Check */
         Check: {

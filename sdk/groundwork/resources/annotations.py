@@ -77,9 +77,15 @@ class Annotations(SyncResource):
 
     def bulk(self, files: dict[int, builtins.list[dict[str, Any]]], *, schema_id: int | None = None,
              mode: Literal["append", "replace"] = "append",
-             replace_scope: Literal["all", "source", "model"] = "model") -> BulkResult:
-        """Write (or replace) many files' annotations in one request: ``{file_id: [annotation_body(...)]}``."""
-        body = {"schema_id": schema_id, "mode": mode, "replace_scope": replace_scope,
+             replace_scope: Literal["all", "source", "model"] = "model",
+             schema_revision: int | None = None) -> BulkResult:
+        """Write (or replace) many files' annotations in one request: ``{file_id: [annotation_body(...)]}``.
+
+        ``schema_revision``: store nothing unless schema ``schema_id`` is still at that revision (else
+        ``ConflictError`` with ``code == "stale_version"``), e.g. the revision the labels were chosen from.
+        """
+        body = {"schema_id": schema_id, "schema_revision": schema_revision, "mode": mode,
+                "replace_scope": replace_scope,
                 "files": [{"file_id": f, "annotations": a} for f, a in files.items()]}
         return self._client.json("POST", self._path("/annotations/bulk"), BulkResult,
                                  json={k: v for k, v in body.items() if v is not None})
@@ -108,9 +114,12 @@ class AsyncAnnotations(AsyncResource):
                                    params={"version": version})
 
     async def bulk(self, files: dict[int, builtins.list[dict[str, Any]]], *, schema_id: int | None = None,
-                   mode: Literal["append", "replace"] = "append") -> BulkResult:
-        """Write many files' annotations in one request."""
-        body = {"schema_id": schema_id, "mode": mode,
+                   mode: Literal["append", "replace"] = "append",
+                   replace_scope: Literal["all", "source", "model"] = "model",
+                   schema_revision: int | None = None) -> BulkResult:
+        """Write many files' annotations in one request (as ``Annotations.bulk``)."""
+        body = {"schema_id": schema_id, "schema_revision": schema_revision, "mode": mode,
+                "replace_scope": replace_scope,
                 "files": [{"file_id": f, "annotations": a} for f, a in files.items()]}
         return await self._client.json("POST", await self._path("/annotations/bulk"), BulkResult,
                                        json={k: v for k, v in body.items() if v is not None})

@@ -7,12 +7,13 @@ same model's earlier pre-labels of each file (the history keeps every version).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from groundwork import Client
+from groundwork import Client, ConflictError
 from groundwork.resources.annotations import annotation_body
 from groundwork.streaming import StreamingDataset
 from groundwork.types import LabelSchema
@@ -39,6 +40,44 @@ def schema(ctx: StepContext, name: str | None) -> LabelSchema:
         if s.name == name:
             return s
     raise ValueError(f"no label schema named {name!r}; there are: {', '.join(s.name for s in schemas)}")
+
+
+class SchemaChanged(Exception):
+    """A write was made against a schema revision the schema has left (an admin edited it meanwhile)."""
+
+
+class KnownSchemas:
+    """The label schema a block last read, per API, project and schema name, kept for the process.
+
+    A block that writes with the schema's revision (``write_tags(..., schema_revision=...)``) may start a
+    micro-batch from the schema it knows instead of reading it again: a write against a revision the
+    schema has left is refused and raises ``SchemaChanged``; the block then forgets it, reads it afresh
+    and redoes the batch (the writes replace). One request less per micro-batch, and an edit still
+    applies from the next write on.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int, str | None], LabelSchema] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(ctx: StepContext, name: str | None) -> tuple[str, int, str | None]:
+        return client(ctx).base_url, ctx.project_id, name
+
+    def get(self, ctx: StepContext, name: str | None) -> LabelSchema | None:
+        with self._lock:
+            return self._known.get(self._key(ctx, name))
+
+    def remember(self, ctx: StepContext, name: str | None, found: LabelSchema) -> None:
+        with self._lock:
+            self._known[self._key(ctx, name)] = found
+
+    def forget(self, ctx: StepContext, name: str | None) -> None:
+        with self._lock:
+            self._known.pop(self._key(ctx, name), None)
+
+
+known_schemas = KnownSchemas()
 
 
 def labels_for(found: LabelSchema, annotation_type: str, wanted: Sequence[str] = ()) -> list[str]:
@@ -178,21 +217,25 @@ class ModelTag:
 
 
 def write_tags(ctx: StepContext, schema_id: int, predictions: Iterable[tuple[int, str, float]], model: ModelTag,
-               *, replace: Literal["model", "source"] = "model") -> int:
+               *, replace: Literal["model", "source"] = "model", schema_revision: int | None = None) -> int:
     """Write (file, label, score) as model-made tags; each replaces that file's earlier pre-labels of the same
     model (``replace="source"``: every model-made annotation of the file). Returns the annotations written."""
     return write_annotations(ctx, schema_id, {fid: [annotation_body(
         "tag", label=label, source="model", model_name=model.name, model_version=model.version,
-        score=round(float(score), 6))] for fid, label, score in predictions}, replace=replace)
+        score=round(float(score), 6))] for fid, label, score in predictions}, replace=replace,
+        schema_revision=schema_revision)
 
 
 def write_annotations(ctx: StepContext, schema_id: int, by_file: dict[int, list[dict[str, Any]]], *,
                       replace: Literal["model", "source"] = "model",
-                      previous: Iterable[dict[str, Any]] = (), model_name: str | None = None) -> int:
+                      previous: Iterable[dict[str, Any]] = (), model_name: str | None = None,
+                      schema_revision: int | None = None) -> int:
     """Bulk-write model annotations per file (replace mode: a retried step never duplicates them).
 
     A file whose list is empty loses its earlier pre-labels too; when every list is empty the bulk write
     has no model name to replace by, so the ``previous`` items' pre-labels of ``model_name`` are deleted.
+    With ``schema_revision``, a schema that has left that revision raises ``SchemaChanged`` (nothing of
+    that request is stored).
     """
     annotations = client(ctx).project(ctx.project_id).annotations
     if by_file and not any(by_file.values()):
@@ -204,7 +247,12 @@ def write_annotations(ctx: StepContext, schema_id: int, by_file: dict[int, list[
     written = 0
     files = list(by_file)
     for chunk in iter_chunks(files, WRITE_CHUNK):
-        result = annotations.bulk({f: by_file[f] for f in chunk}, schema_id=schema_id, mode="replace",
-                                  replace_scope=replace)
+        try:
+            result = annotations.bulk({f: by_file[f] for f in chunk}, schema_id=schema_id, mode="replace",
+                                      replace_scope=replace, schema_revision=schema_revision)
+        except ConflictError as exc:
+            if exc.code == "stale_version" and schema_revision is not None:
+                raise SchemaChanged(exc.message) from exc
+            raise
         written += result.created
     return written

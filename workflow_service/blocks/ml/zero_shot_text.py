@@ -1,11 +1,12 @@
 """``zero_shot_text``: pre-label texts with the label schema's tag labels, no training data needed.
 
-Two methods: ``embedding`` (default) compares a sentence embedding of the text with one of each label
-(the packaged all-MiniLM-L6-v2 unless ``model_dir`` names another encoder); ``nli`` asks an NLI model
-whether "This text is about {label}." follows from the text. Candidate labels are read from the schema
-at every run, so a label an admin adds is used by the next run. Each file gets one tag (the best label)
-written as a model annotation with the model's name, version and score; files scoring below
-``min_score`` also go to the ``unsure`` output, for review by people.
+Two methods: ``embedding`` (default) compares a sentence embedding of the text with one of each label (the
+packaged all-MiniLM-L6-v2 unless ``model_dir`` names another encoder); ``nli`` asks an NLI model whether
+"This text is about {label}." follows from the text. Candidate labels are the schema's as it stands at every
+run, so a label an admin adds is used by the next run: the schema a worker read last is reused, and each
+write names its revision, so an edit since is refused by the server and the batch redone. Each file gets one
+tag (the best label) written as a model annotation with the model's name, version and score; files scoring
+below ``min_score`` also go to the ``unsure`` output, for review by people.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from groundwork.workflows.spec import Port
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflow_service.blocks.base import Block, Item, Outputs
+from workflow_service.blocks.base import Block, Item, Outputs, StepContext
 from workflow_service.blocks.ml import _data as data
 from workflow_service.blocks.ml import _pipeline as pipeline
 from workflow_service.blocks.ml._common import DEVICE, SCHEMA, predictions_port, split_by_score
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
     from groundwork.types import LabelSchema
+
+
+SCHEMA_ATTEMPTS = 3  # a batch redone after its write found the schema edited; more edits than that fail the step
 
 
 class ZeroShotTextConfig(BaseModel):
@@ -91,19 +95,46 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
     def run_batch(self, items: Sequence[Item]) -> list[Any]:
         ctx = items[0].ctx  # a micro-batch belongs to one workflow version, hence one project
         wanted = [data.input_files(item.args) for item in items]
-        parts = pipeline.parts_of(list(dict.fromkeys(f for ids in wanted for f in ids)), self.config.batch_size,
-                                  halve=pick_device(self.config.device).startswith("cuda"))
+        ids = list(dict.fromkeys(f for got in wanted for f in got))
         tag = self.model_tag()
-        state: dict[str, Any] = {}  # the schema and its labels, read with the first part
+        for attempt in range(1, SCHEMA_ATTEMPTS + 1):
+            try:
+                scored, labels = self._pre_label(ctx, ids, tag)
+                break
+            except data.SchemaChanged:  # edited since this process read it: read it again, redo the batch
+                data.known_schemas.forget(ctx, self.config.schema_name)
+                if attempt == SCHEMA_ATTEMPTS:
+                    raise
+            except BaseException:  # the schema may be why (deleted, say): the step's retry reads it afresh
+                data.known_schemas.forget(ctx, self.config.schema_name)
+                raise
+        return [self._outputs(item, got, scored, labels, tag) for item, got in zip(items, wanted, strict=True)]
+
+    def _pre_label(self, ctx: StepContext, ids: list[int], tag: data.ModelTag) -> tuple[dict[int, Any], list[str]]:
+        """Score and write these files; {file: (label, score, probabilities)} and the labels used.
+
+        The schema this process read last is reused when it has tag labels to offer; every write carries its
+        revision, so an edit made since is caught by the write (``SchemaChanged``) instead of by a read here.
+        """
+        name = self.config.schema_name
+        parts = pipeline.parts_of(ids, self.config.batch_size, halve=pick_device(self.config.device).startswith("cuda"))
+        state: dict[str, Any] = {}  # the schema and its labels
+        known = data.known_schemas.get(ctx, name)
+        if known is not None:
+            try:
+                state["schema"], state["labels"] = known, data.labels_for(known, "tag", self.config.labels)
+            except ValueError:  # e.g. a label asked for that the remembered revision lacks: read it anew
+                data.known_schemas.forget(ctx, name)
 
         def read(part: list[int]) -> tuple[LabelSchema | None, dict[int, str]]:
-            if part is parts[0]:
-                return data.schema_and_texts(ctx, self.config.schema_name, part)
+            if part is parts[0] and not state:
+                return data.schema_and_texts(ctx, name, part)
             return None, data.texts(ctx, part)
 
         def compute(part: list[int], got: tuple[LabelSchema | None, dict[int, str]]) -> dict[int, Any]:
             if got[0] is not None:
                 state["schema"], state["labels"] = got[0], data.labels_for(got[0], "tag", self.config.labels)
+                data.known_schemas.remember(ctx, name, got[0])
             texts = [(f, t) for f, t in got[1].items() if t.strip()]
             probs = self.predict([t for _, t in texts], state["labels"])
             best = probs.argmax(axis=1) if texts else []
@@ -113,11 +144,10 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
         def write(scored: dict[int, Any]) -> None:
             if scored:
                 data.write_tags(ctx, state["schema"].id, [(f, label, score) for f, (label, score, _) in scored.items()],
-                                tag, replace=self.config.replace)
+                                tag, replace=self.config.replace, schema_revision=state["schema"].revision)
 
         scored = {f: s for done in pipeline.run(parts, read, compute, write) for f, s in done.items()}
-        labels = state.get("labels", [])
-        return [self._outputs(item, ids, scored, labels, tag) for item, ids in zip(items, wanted, strict=True)]
+        return scored, state.get("labels", [])
 
     def _outputs(self, item: Item, ids: list[int], scored: dict[int, Any], labels: list[str],
                  tag: data.ModelTag) -> Outputs:
