@@ -160,16 +160,17 @@ def main() -> None:
             local_runs, stream_runs = [], []
             warmed = warm_page_cache(folder, inst.data_dir)
             c.say(f"page cache warmed: {warmed / 2**30:.1f} GiB read (the local JPEGs and the server's copies)")
+
+            def run_local() -> None:
+                local_runs.append(phase({"phase": "local", "folder": str(folder),
+                                         "boxes": str(folder / "boxes.json"), **common}))
+
+            def run_stream() -> None:
+                stream_runs.append(phase({"phase": "stream", "url": srv.url, "token": token,
+                                          "project": ids["project"], "snapshot": ids["images"],
+                                          "cache_bytes": 64 * 2**20, **common}, meter, idle))
+
             for k in range(args.rounds):
-                def run_local() -> None:
-                    local_runs.append(phase({"phase": "local", "folder": str(folder),
-                                             "boxes": str(folder / "boxes.json"), **common}))
-
-                def run_stream() -> None:
-                    stream_runs.append(phase({"phase": "stream", "url": srv.url, "token": token,
-                                              "project": ids["project"], "snapshot": ids["images"],
-                                              "cache_bytes": 64 * 2**20, **common}, meter, idle))
-
                 for run in (run_local, run_stream) if k % 2 == 0 else (run_stream, run_local):
                     run()
             text = phase({"phase": "text", "url": srv.url, "token": token, "project": ids["project"],

@@ -11,7 +11,6 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from backend.auth.models import User
-from backend.files import repository as files_repo
 from backend.label_schemas.models import LabelSchema
 from backend.projects.models import Member, Role
 from backend.tasks.models import Task, TaskKind, TaskStatus
@@ -31,11 +30,6 @@ class TaskFilter:
     file_id: int | None = None
     schema_id: int | None = None
     visible_to: int | None = None
-
-
-def live_file_ids(session: Session, project_id: int, file_ids: Collection[int]) -> set[int]:
-    """The ids among ``file_ids`` that are files of this project and not deleted."""
-    return files_repo.live_ids(session, project_id, file_ids)
 
 
 def schema_in_project(session: Session, project_id: int, schema_id: int) -> bool:

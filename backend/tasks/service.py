@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from backend.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backend.core.pagination import Page, PageParams, make_page
 from backend.events.service import record, record_many
+from backend.files import repository as files_repo
 from backend.projects.deps import ProjectAccess
 from backend.projects.models import Role
 from backend.tasks import repository
@@ -74,7 +75,7 @@ def create_tasks(session: Session, access: ProjectAccess, data: TaskCreate) -> t
     """
     project_id = access.project.id
     errors: list[FieldError] = []
-    live = repository.live_file_ids(session, project_id, set(data.file_ids))
+    live = files_repo.live_ids(session, project_id, data.file_ids)
     errors += [FieldError(field=f"body.file_ids.{i}", message=f"file {fid} is not a file of this project")
                for i, fid in enumerate(data.file_ids) if fid not in live]
     if not repository.schema_in_project(session, project_id, data.schema_id):

@@ -18,6 +18,17 @@ def block(**config: Any) -> ZeroShotText:
     return ZeroShotText(ZeroShotTextConfig.model_validate(config))
 
 
+def add_weather_label(project: MLProject) -> Any:
+    """An admin adds the tag label "weather" to the schema; the response (the schema's new revision)."""
+    schema = project.admin.get(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}").json()
+    labels = [{k: lb[k] for k in ("id", "name", "color", "annotation_types")} for lb in schema["labels"]]
+    labels.append({"name": "weather", "color": "#9467bd", "annotation_types": ["tag"]})
+    r = project.admin.put(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}",
+                          json={"name": "topics", "labels": labels, "revision": schema["revision"]})
+    assert r.status_code == 200, r.text
+    return r
+
+
 def test_texts_get_versioned_model_tags_and_low_scores_go_to_unsure(project: MLProject) -> None:
     pairs = topic_texts(4, seed=1)
     ids = project.upload_texts([t for t, _ in pairs])
@@ -58,12 +69,7 @@ def test_a_second_run_replaces_the_pre_label_and_keeps_the_history(project: MLPr
 
 def test_labels_come_from_the_schema_at_run_time(project: MLProject) -> None:
     (file_id,) = project.upload_texts(["it rained all day and the forecast promises more storms"])
-    schema = project.admin.get(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}").json()
-    labels = [{k: lb[k] for k in ("id", "name", "color", "annotation_types")} for lb in schema["labels"]]
-    labels.append({"name": "weather", "color": "#9467bd", "annotation_types": ["tag"]})
-    r = project.admin.put(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}",
-                          json={"name": "topics", "labels": labels, "revision": schema["revision"]})
-    assert r.status_code == 200, r.text
+    r = add_weather_label(project)
     (out,) = block().run_batch(project.items([[file_id]]))
     assert out.ports["predictions"]["labels"][-1] == "weather"
     (tag,) = project.annotations(file_id)
@@ -102,12 +108,7 @@ def test_the_schema_is_read_once_and_an_edit_still_applies_to_the_next_batch(
     zs.run_batch(project.items([[first]]))
     zs.run_batch(project.items([[second]]))
     assert len(reads) == 1  # the second micro-batch starts from the schema this process knows
-    schema = project.admin.get(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}").json()
-    labels = [{k: lb[k] for k in ("id", "name", "color", "annotation_types")} for lb in schema["labels"]]
-    labels.append({"name": "weather", "color": "#9467bd", "annotation_types": ["tag"]})
-    r = project.admin.put(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}",
-                          json={"name": "topics", "labels": labels, "revision": schema["revision"]})
-    assert r.status_code == 200, r.text
+    r = add_weather_label(project)
     # its write carries the revision it was scored against: refused, the schema read again, the batch redone
     (out,) = zs.run_batch(project.items([[third]]))
     assert len(reads) == 2 and out.ports["predictions"]["labels"][-1] == "weather"

@@ -101,13 +101,11 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
             try:
                 scored, labels = self._pre_label(ctx, ids, tag)
                 break
-            except data.SchemaChanged:  # edited since this process read it: read it again, redo the batch
+            except BaseException as exc:
+                # whatever failed, the next try (here after an edit, or the step's retry) reads the schema afresh
                 data.known_schemas.forget(ctx, self.config.schema_name)
-                if attempt == SCHEMA_ATTEMPTS:
+                if not isinstance(exc, data.SchemaChanged) or attempt == SCHEMA_ATTEMPTS:
                     raise
-            except BaseException:  # the schema may be why (deleted, say): the step's retry reads it afresh
-                data.known_schemas.forget(ctx, self.config.schema_name)
-                raise
         return [self._outputs(item, got, scored, labels, tag) for item, got in zip(items, wanted, strict=True)]
 
     def _pre_label(self, ctx: StepContext, ids: list[int], tag: data.ModelTag) -> tuple[dict[int, Any], list[str]]:
