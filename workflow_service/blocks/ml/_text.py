@@ -1,7 +1,7 @@
 """A sentence encoder (mean-pooled, L2-normalised token states), e.g. the packaged all-MiniLM-L6-v2.
 
-Texts go through in batches; on a GPU the forward pass runs in float16 (autocast). The tokenizer pads
-each batch to its longest text only.
+Texts go through in batches; on a GPU the forward pass runs in float16 (autocast), on the CPU in shards
+side by side. The tokenizer pads each batch to its longest text only.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from workflow_service.blocks.ml._cpu_shards import run_sharded
 from workflow_service.blocks.ml._runtime import cached, need, pick_device
 
 if TYPE_CHECKING:
@@ -42,7 +43,13 @@ class TextEncoder:
         return {k: v.to(self.device, non_blocking=True) for k, v in enc.items()}
 
     def forward(self, enc: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Mean-pooled, normalised embeddings of a tokenized batch (no gradients)."""
+        """Mean-pooled, normalised embeddings of a tokenized batch (no gradients); on the CPU in shards side by
+        side (``_cpu_shards``)."""
+        if self.device == "cpu":
+            return run_sharded(self._forward, enc)
+        return self._forward(enc)
+
+    def _forward(self, enc: dict[str, torch.Tensor]) -> torch.Tensor:
         import torch
 
         with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16,
