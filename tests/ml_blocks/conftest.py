@@ -21,6 +21,16 @@ from tests.conftest import Actor
 from workflow_service.backend_api import BackendAPI
 
 
+@pytest.fixture(autouse=True)
+def _fresh_schema_memory() -> Iterator[None]:
+    """Each test has a database of its own behind the same kind of URL: no label schema is remembered across."""
+    from workflow_service.blocks.ml import _data
+
+    _data.known_schemas.clear()
+    yield
+    _data.known_schemas.clear()
+
+
 @pytest.fixture
 def make_project(app: FastAPI, settings: Settings, live_server: str, make_user: Callable[..., Actor]
                  ) -> Iterator[Callable[..., MLProject]]:

@@ -8,10 +8,10 @@ same model's earlier pre-labels of each file (the history keeps every version).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from groundwork import Client, ConflictError
 from groundwork.resources.annotations import annotation_body
@@ -19,6 +19,8 @@ from groundwork.streaming import StreamingDataset
 from groundwork.types import LabelSchema
 
 from workflow_service.blocks.base import StepContext, file_ids_of
+
+T = TypeVar("T")
 
 IDS_PER_QUERY = 1000  # ids per `file.id in [...]` query (queries are at most 10,000 characters)
 WRITE_CHUNK = 2000  # files per bulk write (the endpoint takes up to 10,000 annotations)
@@ -76,8 +78,56 @@ class KnownSchemas:
         with self._lock:
             self._known.pop(self._key(ctx, name), None)
 
+    def clear(self) -> None:
+        """Forget every schema (e.g. the database behind the API was replaced)."""
+        with self._lock:
+            self._known.clear()
+
 
 known_schemas = KnownSchemas()
+
+SCHEMA_ATTEMPTS = 3  # a batch redone after its write found the schema edited; more edits than that fail the step
+
+
+def redo_on_schema_change(ctx: StepContext, name: str | None, run: Callable[[], T]) -> T:
+    """``run()``, whose writes carry the revision of the schema it took from ``known_schemas``: when one finds the
+    schema edited since (``SchemaChanged``), run it again (the writes replace, so nothing doubles), up to
+    ``SCHEMA_ATTEMPTS`` times. Any failure forgets the remembered schema, so the next try (here, or the step's
+    retry) reads it afresh."""
+    for attempt in range(1, SCHEMA_ATTEMPTS + 1):
+        try:
+            return run()
+        except BaseException as exc:
+            known_schemas.forget(ctx, name)
+            if not isinstance(exc, SchemaChanged) or attempt == SCHEMA_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def known_labels(ctx: StepContext, name: str | None, annotation_type: str, wanted: Sequence[str] = ()
+                 ) -> tuple[LabelSchema, list[str]] | None:
+    """The remembered schema and its labels for ``annotation_type``, if this process knows the schema and it has
+    them (a label asked for that the remembered revision lacks may have been added since: None, read it anew)."""
+    found = known_schemas.get(ctx, name)
+    if found is None:
+        return None
+    try:
+        return found, labels_for(found, annotation_type, wanted)
+    except ValueError:
+        known_schemas.forget(ctx, name)
+        return None
+
+
+def schema_and_labels(ctx: StepContext, name: str | None, annotation_type: str, wanted: Sequence[str] = ()
+                      ) -> tuple[LabelSchema, list[str]]:
+    """``known_labels``, or the schema read now (and remembered) with its labels."""
+    known = known_labels(ctx, name, annotation_type, wanted)
+    if known is not None:
+        return known
+    found = schema(ctx, name)
+    labels = labels_for(found, annotation_type, wanted)
+    known_schemas.remember(ctx, name, found)
+    return found, labels
 
 
 def labels_for(found: LabelSchema, annotation_type: str, wanted: Sequence[str] = ()) -> list[str]:

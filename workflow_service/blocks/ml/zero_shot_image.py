@@ -62,20 +62,26 @@ class ZeroShotImage(Block[ZeroShotImageConfig]):
         c = self.config
         ctx = items[0].ctx
         wanted = [data.input_files(item.args) for item in items]
-        found = data.schema(ctx, c.schema_name)
-        labels = data.labels_for(found, "box" if c.task == "detect" else "tag", c.labels)
         read = [i for i in data.read_files(ctx, list(dict.fromkeys(f for ids in wanted for f in ids)))
                 if i["kind"] == "image" and i.get("image") is not None]
         tag = self._tag()
         model = VisionZeroShot.load(model_dir(c.model_dir)[0], pick_device(c.device), c.task)
-        prompts = label_texts(labels, c.template)
         ids = [int(i["file_id"]) for i in read]
         images = [i["image"] for i in read]
-        if c.task == "classify":
-            scores, written, probs = self._classify(model, images, prompts, labels, ids)
-        else:
-            scores, written, probs = self._detect(model, images, prompts, labels, ids)
-        data.write_annotations(ctx, found.id, written, replace=c.replace, previous=read, model_name=tag.name)
+
+        def pre_label() -> tuple[list[str], dict[int, float], dict[int, Any]]:
+            # the schema this process knows (read when it knows none); the write names its revision, so an edit
+            # made since is refused there and the images are labelled again with the schema read afresh
+            found, labels = data.schema_and_labels(ctx, c.schema_name, "box" if c.task == "detect" else "tag",
+                                                   c.labels)
+            prompts = label_texts(labels, c.template)
+            label = self._classify if c.task == "classify" else self._detect
+            scores, written, probs = label(model, images, prompts, labels, ids)
+            data.write_annotations(ctx, found.id, written, replace=c.replace, previous=read, model_name=tag.name,
+                                   schema_revision=found.revision)
+            return labels, scores, probs
+
+        labels, scores, probs = data.redo_on_schema_change(ctx, c.schema_name, pre_label)
         return [self._outputs(item, ids_of, scores, labels, probs, tag) for item, ids_of in zip(items, wanted,
                                                                                                  strict=True)]
 

@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from groundwork.types import LabelSchema
 
 
-SCHEMA_ATTEMPTS = 3  # a batch redone after its write found the schema edited; more edits than that fail the step
-
-
 class ZeroShotTextConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     method: Literal["embedding", "nli"] = Field(
@@ -97,15 +94,8 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
         wanted = [data.input_files(item.args) for item in items]
         ids = list(dict.fromkeys(f for got in wanted for f in got))
         tag = self.model_tag()
-        for attempt in range(1, SCHEMA_ATTEMPTS + 1):
-            try:
-                scored, labels = self._pre_label(ctx, ids, tag)
-                break
-            except BaseException as exc:
-                # whatever failed, the next try (here after an edit, or the step's retry) reads the schema afresh
-                data.known_schemas.forget(ctx, self.config.schema_name)
-                if not isinstance(exc, data.SchemaChanged) or attempt == SCHEMA_ATTEMPTS:
-                    raise
+        scored, labels = data.redo_on_schema_change(ctx, self.config.schema_name,
+                                                    lambda: self._pre_label(ctx, ids, tag))
         return [self._outputs(item, got, scored, labels, tag) for item, got in zip(items, wanted, strict=True)]
 
     def _pre_label(self, ctx: StepContext, ids: list[int], tag: data.ModelTag) -> tuple[dict[int, Any], list[str]]:
@@ -117,12 +107,9 @@ class ZeroShotText(Block[ZeroShotTextConfig]):
         name = self.config.schema_name
         parts = pipeline.parts_of(ids, self.config.batch_size, halve=pick_device(self.config.device).startswith("cuda"))
         state: dict[str, Any] = {}  # the schema and its labels
-        known = data.known_schemas.get(ctx, name)
+        known = data.known_labels(ctx, name, "tag", self.config.labels)
         if known is not None:
-            try:
-                state["schema"], state["labels"] = known, data.labels_for(known, "tag", self.config.labels)
-            except ValueError:  # e.g. a label asked for that the remembered revision lacks: read it anew
-                data.known_schemas.forget(ctx, name)
+            state["schema"], state["labels"] = known
 
         def read(part: list[int]) -> tuple[LabelSchema | None, dict[int, str]]:
             if part is parts[0] and not state:
