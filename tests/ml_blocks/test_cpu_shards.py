@@ -23,7 +23,7 @@ def needs_two_threads() -> None:
 
 def test_shards_run_on_single_threaded_workers_side_by_side_and_rows_keep_their_order() -> None:
     needs_two_threads()
-    rows = 4 * MIN_SHARD
+    rows = 2 * MIN_SHARD  # two shards, however many threads torch has
     seen: list[tuple[str, int, int]] = []
     both_running = threading.Barrier(2, timeout=10)
 
@@ -37,6 +37,27 @@ def test_shards_run_on_single_threaded_workers_side_by_side_and_rows_keep_their_
     assert len(seen) == 2 and all(name.startswith("cpu-shard") for name, _, _ in seen)
     assert sorted(n for _, n, _ in seen) == [rows // 2, rows // 2]
     assert [threads for _, _, threads in seen] == [1, 1]
+
+
+def test_a_shard_that_shards_again_runs_whole_instead_of_waiting_on_its_own_pool() -> None:
+    needs_two_threads()
+    inner: list[str] = []
+
+    def fn(batch: dict[str, Any]) -> Any:
+        def leaf(b: dict[str, Any]) -> Any:
+            inner.append(threading.current_thread().name)
+            return b["x"]
+        return run_sharded(leaf, batch)
+
+    rows = 2 * MIN_SHARD * torch.get_num_threads()
+    caller = ThreadPoolExecutor(1)  # a deadlock fails the test after a while instead of hanging it
+    try:
+        out = caller.submit(run_sharded, fn, {"x": torch.arange(rows)}).result(timeout=30)
+    finally:
+        caller.shutdown(wait=False)
+    assert out.tolist() == list(range(rows))
+    # each outer shard ran its inner call whole, on its own worker
+    assert len(inner) == torch.get_num_threads() and all(n.startswith("cpu-shard") for n in inner)
 
 
 def test_a_small_batch_runs_whole_on_the_calling_thread() -> None:

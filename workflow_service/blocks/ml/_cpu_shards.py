@@ -2,9 +2,10 @@
 
 torch runs one forward pass on all cores by splitting every operation between its threads, which meet at a
 barrier after each of the few hundred small operations of a small encoder. Whole shards of the batch on
-separate threads meet once, at the end: faster (all-MiniLM-L6-v2, 64 short texts, 2 vCPUs: 108-132 ms
-against 122-158 ms), and a thread that loses its core for a moment to another process (the API server, the
-database) delays only its own shard, not every operation of the pass. OpenVINO's "throughput streams" and
+separate threads meet once, at the end: faster (all-MiniLM-L6-v2, 64 short texts, 2 vCPUs,
+``bench/zero_shot.py``: 348-412 items/s against 303-351 for ``model(**batch)`` in the same runs), and a
+thread that loses its core for a moment to another process (the API server, the database) delays only its
+own shard, not every operation of the pass. OpenVINO's "throughput streams" and
 ONNX Runtime's inter-op threads do the same for the same reason.
 
 The shard workers run with one intra-op thread each. torch's thread count is per thread once a thread has
@@ -19,7 +20,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import torch
@@ -29,12 +30,14 @@ MIN_SHARD = 8  # fewer rows per shard cost more in per-operation overhead than t
 _pool: ThreadPoolExecutor | None = None
 _workers = 0
 _lock = threading.Lock()
+_on_worker = threading.local()  # .flag: this thread is a shard worker
 
 
 def _forget_pool() -> None:
     """In a forked child (a prefork worker): the parent's workers are not there; make new ones on first use."""
     global _pool, _workers, _lock
     _pool, _workers, _lock = None, 0, threading.Lock()
+    _on_worker.flag = False  # the thread that forked is the child's only one, not a worker there
 
 
 os.register_at_fork(after_in_child=_forget_pool)
@@ -52,26 +55,46 @@ def _shard_pool() -> tuple[ThreadPoolExecutor | None, int]:
         if n < 2:
             _workers = 1
             return None, 1
-
-        def single_threaded() -> None:
-            torch.get_num_threads()  # take the default first, so it is not applied again on first use
-            torch.set_num_threads(1)
-
-        pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="cpu-shard", initializer=single_threaded)
-        started = threading.Barrier(n)
-        list(pool.map(lambda _: started.wait(), range(n)))  # all n workers exist and are set up
-        torch.set_num_threads(n)  # give every other thread its default back
-        _pool, _workers = pool, n
+        pool = _single_threaded_workers(torch, n)
+        _pool, _workers = pool, (n if pool is not None else 1)
         return _pool, _workers
+
+
+def _single_threaded_workers(torch: Any, n: int) -> ThreadPoolExecutor | None:
+    """``n`` workers with one intra-op thread each, or None where torch cannot be told so per thread (a build
+    without OpenMP only warns on ``set_num_threads``)."""
+    counts: list[int] = []
+
+    def single_threaded() -> None:
+        _on_worker.flag = True
+        torch.get_num_threads()  # take the default first, so it is not applied again on first use
+        torch.set_num_threads(1)
+        counts.append(torch.get_num_threads())
+
+    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="cpu-shard", initializer=single_threaded)
+    try:
+        # all n workers exist and are set up. Meanwhile the default is 1, and a thread that uses torch for the
+        # first time in this moment keeps 1 (the window is once per process, at its first sharded batch)
+        started = threading.Barrier(n, timeout=60)
+        list(pool.map(lambda _: started.wait(), range(n)))
+    finally:
+        torch.set_num_threads(n)  # give every other thread its default back
+    if counts != [1] * n:
+        pool.shutdown(wait=False)
+        return None
+    return pool
 
 
 def run_sharded(fn: Callable[[dict[str, torch.Tensor]], torch.Tensor], batch: dict[str, torch.Tensor]
                 ) -> torch.Tensor:
     """``fn`` over a batch of rows (tensors of equal first dimension), on shards side by side where that pays;
-    the results, concatenated in row order. ``fn`` runs on other threads: it sets its own inference mode."""
+    the results, concatenated in row order. ``fn`` runs on other threads: it sets its own inference mode.
+    Called from a shard (``fn`` sharding again) it runs whole: a worker waiting on its own pool could wait forever."""
     import torch
 
     rows = len(next(iter(batch.values())))
+    if getattr(_on_worker, "flag", False):
+        return fn(batch)
     pool, workers = _shard_pool()
     shards = min(workers, rows // MIN_SHARD)
     if pool is None or shards < 2:

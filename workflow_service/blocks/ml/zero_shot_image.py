@@ -62,6 +62,8 @@ class ZeroShotImage(Block[ZeroShotImageConfig]):
         c = self.config
         ctx = items[0].ctx
         wanted = [data.input_files(item.args) for item in items]
+        kind = "box" if c.task == "detect" else "tag"
+        data.schema_and_labels(ctx, c.schema_name, kind, c.labels)  # a schema without such labels fails before reads
         read = [i for i in data.read_files(ctx, list(dict.fromkeys(f for ids in wanted for f in ids)))
                 if i["kind"] == "image" and i.get("image") is not None]
         tag = self._tag()
@@ -72,8 +74,7 @@ class ZeroShotImage(Block[ZeroShotImageConfig]):
         def pre_label() -> tuple[list[str], dict[int, float], dict[int, Any]]:
             # the schema this process knows (read when it knows none); the write names its revision, so an edit
             # made since is refused there and the images are labelled again with the schema read afresh
-            found, labels = data.schema_and_labels(ctx, c.schema_name, "box" if c.task == "detect" else "tag",
-                                                   c.labels)
+            found, labels = data.schema_and_labels(ctx, c.schema_name, kind, c.labels)
             prompts = label_texts(labels, c.template)
             label = self._classify if c.task == "classify" else self._detect
             scores, written, probs = label(model, images, prompts, labels, ids)
