@@ -21,6 +21,22 @@ from tests.conftest import Actor
 from workflow_service.backend_api import BackendAPI
 
 
+@pytest.fixture
+def schema_reads(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The label-schema reads the ML blocks make from now on (the schema names asked for), in order."""
+    from workflow_service.blocks.ml import _data
+
+    reads: list[str | None] = []
+    real_schema = _data.schema
+
+    def counted(ctx: Any, name: str | None) -> Any:
+        reads.append(name)
+        return real_schema(ctx, name)
+
+    monkeypatch.setattr(_data, "schema", counted)
+    return reads
+
+
 @pytest.fixture(autouse=True)
 def _fresh_schema_memory() -> Iterator[None]:
     """Each test has a database of its own behind the same kind of URL: no label schema is remembered across."""

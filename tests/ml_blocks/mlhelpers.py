@@ -38,6 +38,16 @@ class MLProject:
     api: BackendAPI
     schema_id: int
 
+    def add_label(self, name: str, color: str, annotation_types: tuple[str, ...] = ("tag",)) -> httpx.Response:
+        """An admin adds a label to the project's schema; the response (the schema's new revision)."""
+        schema = self.admin.get(f"/api/v1/projects/{self.id}/schemas/{self.schema_id}").json()
+        labels = [{k: lb[k] for k in ("id", "name", "color", "annotation_types")} for lb in schema["labels"]]
+        labels.append({"name": name, "color": color, "annotation_types": list(annotation_types)})
+        r = self.admin.put(f"/api/v1/projects/{self.id}/schemas/{self.schema_id}",
+                           json={"name": schema["name"], "labels": labels, "revision": schema["revision"]})
+        assert r.status_code == 200, r.text
+        return r
+
     def ctx(self, run_id: int | None = None, key: str = "step") -> StepContext:
         """A step context like the executor's (run ids need not exist unless the block reports progress)."""
         return StepContext(self.api, self.id, run_id or next(_runs), key, 1, {})

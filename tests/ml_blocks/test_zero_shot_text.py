@@ -18,17 +18,6 @@ def block(**config: Any) -> ZeroShotText:
     return ZeroShotText(ZeroShotTextConfig.model_validate(config))
 
 
-def add_weather_label(project: MLProject) -> Any:
-    """An admin adds the tag label "weather" to the schema; the response (the schema's new revision)."""
-    schema = project.admin.get(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}").json()
-    labels = [{k: lb[k] for k in ("id", "name", "color", "annotation_types")} for lb in schema["labels"]]
-    labels.append({"name": "weather", "color": "#9467bd", "annotation_types": ["tag"]})
-    r = project.admin.put(f"/api/v1/projects/{project.id}/schemas/{project.schema_id}",
-                          json={"name": "topics", "labels": labels, "revision": schema["revision"]})
-    assert r.status_code == 200, r.text
-    return r
-
-
 def test_texts_get_versioned_model_tags_and_low_scores_go_to_unsure(project: MLProject) -> None:
     pairs = topic_texts(4, seed=1)
     ids = project.upload_texts([t for t, _ in pairs])
@@ -69,7 +58,7 @@ def test_a_second_run_replaces_the_pre_label_and_keeps_the_history(project: MLPr
 
 def test_labels_come_from_the_schema_at_run_time(project: MLProject) -> None:
     (file_id,) = project.upload_texts(["it rained all day and the forecast promises more storms"])
-    r = add_weather_label(project)
+    r = project.add_label("weather", "#9467bd")
     (out,) = block().run_batch(project.items([[file_id]]))
     assert out.ports["predictions"]["labels"][-1] == "weather"
     (tag,) = project.annotations(file_id)
@@ -91,27 +80,17 @@ def test_only_some_labels_and_non_texts_are_skipped(project: MLProject) -> None:
 
 
 def test_the_schema_is_read_once_and_an_edit_still_applies_to_the_next_batch(
-        project: MLProject, monkeypatch: pytest.MonkeyPatch) -> None:
-    from workflow_service.blocks.ml import _data
-
-    reads: list[str | None] = []
-    real_schema = _data.schema
-
-    def counted(ctx: Any, name: str | None) -> Any:
-        reads.append(name)
-        return real_schema(ctx, name)
-
-    monkeypatch.setattr(_data, "schema", counted)
+        project: MLProject, schema_reads: list[str | None]) -> None:
     first, second, third = project.upload_texts(["the striker scored twice", "a storm is coming tonight",
                                                  "heavy snow and strong winds expected"])
     zs = block()
     zs.run_batch(project.items([[first]]))
     zs.run_batch(project.items([[second]]))
-    assert len(reads) == 1  # the second micro-batch starts from the schema this process knows
-    r = add_weather_label(project)
+    assert len(schema_reads) == 1  # the second micro-batch starts from the schema this process knows
+    r = project.add_label("weather", "#9467bd")
     # its write carries the revision it was scored against: refused, the schema read again, the batch redone
     (out,) = zs.run_batch(project.items([[third]]))
-    assert len(reads) == 2 and out.ports["predictions"]["labels"][-1] == "weather"
+    assert len(schema_reads) == 2 and out.ports["predictions"]["labels"][-1] == "weather"
     weather = next(lb["id"] for lb in r.json()["labels"] if lb["name"] == "weather")
     (tag,) = project.annotations(third)
     assert tag["label_id"] == weather

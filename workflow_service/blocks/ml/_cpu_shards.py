@@ -92,9 +92,9 @@ def run_sharded(fn: Callable[[dict[str, torch.Tensor]], torch.Tensor], batch: di
     Called from a shard (``fn`` sharding again) it runs whole: a worker waiting on its own pool could wait forever."""
     import torch
 
-    rows = len(next(iter(batch.values())))
     if getattr(_on_worker, "flag", False):
         return fn(batch)
+    rows = len(next(iter(batch.values())))
     pool, workers = _shard_pool()
     shards = min(workers, rows // MIN_SHARD)
     if pool is None or shards < 2:
